@@ -1,0 +1,2 @@
+struct S {};
+S* f() { return new S; }

@@ -1,0 +1,1 @@
+int f() { return std::rand() % 6; }

@@ -1,0 +1,1 @@
+void f(char* b) { sprintf(b, "%d", 1); }

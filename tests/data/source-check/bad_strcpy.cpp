@@ -1,0 +1,1 @@
+void f(char* a, const char* b) { strcpy(a, b); strcat(a, b); }

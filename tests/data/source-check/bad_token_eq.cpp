@@ -1,0 +1,1 @@
+bool f(const std::string& token, const std::string& stored) { return token == stored; }
