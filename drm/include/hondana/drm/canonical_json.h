@@ -1,0 +1,26 @@
+#pragma once
+
+// The canonical JSON form LCP signs: object members sorted by the code points
+// of their names (recursively), arrays kept in order, no insignificant
+// whitespace, strings as UTF-8 with only the escapes JSON requires (`"`, `\`
+// and control characters below U+0020, using \b \f \n \r \t where they exist
+// and \u00XX otherwise). Numbers must be integers: fractions and exponents
+// have no single form, so they are refused.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "hondana/drm/error.h"
+
+namespace hondana::drm {
+
+[[nodiscard]] Result<std::string> canonical_json(const nlohmann::json& value);
+
+// Parses JSON strictly for documents we verify: at most `max_bytes`, no
+// duplicate member names (which would make "what was signed" ambiguous),
+// nesting at most `max_depth`. MalformedJson / DocumentTooLarge / LimitExceeded.
+[[nodiscard]] Result<nlohmann::json> parse_json_strict(
+    std::string_view text, size_t max_bytes, size_t max_depth = 32);
+
+}

@@ -1,0 +1,135 @@
+#pragma once
+
+// Asymmetric keys and X.509 certificates (OpenSSL EVP_PKEY / X509 behind RAII
+// handles): P-256 key generation, PEM/DER, SPKI pins, ECDSA and RSA
+// signatures, certificate issuance for the tenant PKI, and chain checks.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hondana/base/time.h"
+#include "hondana/drm/crypto.h"
+
+// OpenSSL's opaque types, so this header does not pull in OpenSSL.
+struct evp_pkey_st;
+struct x509_st;
+
+namespace hondana::drm {
+
+enum class KeyType { EcP256, EcP384, Rsa, Other };
+
+// A public key (SubjectPublicKeyInfo).
+class PublicKey {
+public:
+    [[nodiscard]] static Result<PublicKey> from_spki_der(ByteView der);
+    [[nodiscard]] static Result<PublicKey> from_pem(std::string_view pem);
+    // An uncompressed P-256 point (65 bytes, 0x04 || X || Y).
+    [[nodiscard]] static Result<PublicKey> from_p256_point(ByteView point);
+
+    [[nodiscard]] KeyType type() const;
+    [[nodiscard]] Bytes spki_der() const;
+    [[nodiscard]] std::string pem() const;
+    // For P-256 keys: the uncompressed point (65 bytes).
+    [[nodiscard]] Result<Bytes> p256_point() const;
+    // The pin curl and HPKP use: base64(SHA-256(SPKI DER)), without "sha256//".
+    [[nodiscard]] std::string spki_sha256_pin() const;
+    [[nodiscard]] evp_pkey_st* native() const { return m_key.get(); }
+
+    explicit PublicKey(evp_pkey_st* key); // takes ownership
+private:
+    std::shared_ptr<evp_pkey_st> m_key;
+};
+
+// A private key. PEM output is PKCS#8; never log it.
+class PrivateKey {
+public:
+    [[nodiscard]] static Result<PrivateKey> generate_p256();
+    // PKCS#8 or traditional PEM; an encrypted PEM needs its passphrase.
+    [[nodiscard]] static Result<PrivateKey> from_pem(std::string_view pem, std::string_view passphrase = {});
+    [[nodiscard]] static Result<PrivateKey> from_pkcs8_der(ByteView der);
+
+    [[nodiscard]] KeyType type() const;
+    [[nodiscard]] PublicKey public_key() const;
+    // Unencrypted PKCS#8 PEM. The caller must protect what it writes.
+    [[nodiscard]] Result<SecretBytes> pkcs8_pem() const;
+    [[nodiscard]] Result<SecretBytes> pkcs8_der() const;
+    [[nodiscard]] evp_pkey_st* native() const { return m_key.get(); }
+
+    explicit PrivateKey(evp_pkey_st* key); // takes ownership
+private:
+    std::shared_ptr<evp_pkey_st> m_key;
+};
+
+// XML-DSig signature algorithm URIs used in licences (LCP).
+inline constexpr std::string_view ecdsa_sha256_uri = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
+inline constexpr std::string_view rsa_sha256_uri = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+
+enum class SignatureAlgorithm { EcdsaSha256, RsaPkcs1Sha256 };
+
+// ECDSA-SHA256 over `message`; the value is r || s, each padded to the curve
+// size (XML-DSig, as LCP signs), not DER.
+[[nodiscard]] Result<Bytes> sign_ecdsa_sha256(const PrivateKey& key, ByteView message);
+// Verifies `signature` over `message`. SignatureInvalid when it does not hold;
+// UnsupportedAlgorithm when the key type does not fit the algorithm.
+[[nodiscard]] Result<void> verify_signature(
+    const PublicKey& key, SignatureAlgorithm algorithm, ByteView message, ByteView signature);
+
+// An X.509 certificate.
+class Certificate {
+public:
+    [[nodiscard]] static Result<Certificate> from_der(ByteView der);
+    [[nodiscard]] static Result<Certificate> from_pem(std::string_view pem);
+    // Every certificate in a PEM bundle, in order.
+    [[nodiscard]] static Result<std::vector<Certificate>> all_from_pem(std::string_view pem);
+
+    [[nodiscard]] Bytes der() const;
+    [[nodiscard]] std::string pem() const;
+    [[nodiscard]] PublicKey public_key() const;
+    [[nodiscard]] std::string subject_common_name() const;
+    [[nodiscard]] std::string serial_hex() const;
+    [[nodiscard]] base::Timestamp not_before() const;
+    [[nodiscard]] base::Timestamp not_after() const;
+    [[nodiscard]] x509_st* native() const { return m_cert.get(); }
+
+    explicit Certificate(x509_st* cert); // takes ownership
+private:
+    std::shared_ptr<x509_st> m_cert;
+};
+
+// What a certificate issued by `issue_certificate` is for; sets basic
+// constraints, key usage and extended key usage accordingly.
+enum class CertificateRole {
+    Root,           // CA:TRUE, keyCertSign + cRLSign (self-signed when no issuer)
+    TlsServer,      // digitalSignature, serverAuth, subjectAltName from dns_names/ip_addresses
+    TlsClient,      // digitalSignature, clientAuth (device certificates)
+    LicenceSigning, // digitalSignature (licence and report signatures)
+};
+
+struct CertificateRequest {
+    std::string common_name;
+    std::string organization;
+    CertificateRole role { CertificateRole::TlsServer };
+    std::vector<std::string> dns_names;
+    std::vector<std::string> ip_addresses;
+    base::Timestamp not_before;
+    base::Timestamp not_after;
+};
+
+// Issues a certificate for `subject_key`, signed by `issuer_key` with
+// ECDSA-SHA256 (or RSA-SHA256 for RSA issuers). `issuer` null means
+// self-signed (then `issuer_key` must be the subject's private key).
+// The serial number is 128 random bits.
+[[nodiscard]] Result<Certificate> issue_certificate(const CertificateRequest& request, const PublicKey& subject_key,
+    const Certificate* issuer, const PrivateKey& issuer_key);
+
+// Checks that `leaf` chains to `root` (through `intermediates`) with every
+// certificate valid at `at`. UntrustedRoot when it does not chain;
+// CertificateNotValidAtIssue when it chains but some certificate was expired
+// or not yet valid at `at`.
+[[nodiscard]] Result<void> verify_certificate_chain(const Certificate& leaf, const Certificate& root,
+    base::Timestamp at, const std::vector<Certificate>& intermediates = {});
+
+}

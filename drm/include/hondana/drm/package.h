@@ -1,0 +1,125 @@
+#pragma once
+
+// Protected publication packages (ZIP containers, read and written with libzip):
+//  - PDF: an `.lcpdf`-style ZIP with `publication.pdf` (encrypted),
+//    `manifest.json` (Readium Web Publication Manifest) and, optionally, a
+//    `license.lcpl` (the licence slot).
+//  - EPUB: resources encrypted in place and listed in META-INF/encryption.xml;
+//    mimetype, META-INF/*, the OPF, the navigation document and the cover
+//    image stay in clear, as LCP does. Text resources are deflated before
+//    encryption (Compression Method="8").
+// Encrypted entries are stored (not ZIP-compressed) so any byte range can be
+// read without inflating the rest. Both our segmented AES-256-GCM and LCP's
+// AES-256-CBC are read.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hondana/drm/byte_source.h"
+#include "hondana/drm/crypto.h"
+#include "hondana/drm/segmented.h"
+
+namespace hondana::drm {
+
+enum class PublicationFormat { Pdf, Epub };
+
+// How one resource is protected (from encryption.xml or manifest.json).
+struct ResourceEncryption {
+    std::string algorithm; // aes256_cbc_uri or segmented_gcm_uri
+    bool deflated { false }; // Compression Method="8": inflate after decrypting
+    std::optional<uint64_t> original_length;
+};
+
+// Parses META-INF/encryption.xml: resource path (as in the ZIP) → protection.
+// MalformedXml for bad XML; UnsupportedAlgorithm for an algorithm we cannot
+// read; InvalidValue for a bad URI, method or length; LimitExceeded past
+// `max_entries`. No DTD or entity is ever expanded.
+[[nodiscard]] Result<std::map<std::string, ResourceEncryption>> parse_encryption_xml(
+    std::string_view xml, size_t max_entries = 100000);
+
+struct PackageLimits {
+    size_t max_entries { 20000 };
+    uint64_t max_metadata_bytes { 8 * 1024 * 1024 }; // encryption.xml, manifest, OPF, licence
+    uint64_t max_inflated_resource { 256 * 1024 * 1024 }; // per deflated resource
+    uint64_t max_compression_ratio { 200 };
+};
+
+struct PackageEntry {
+    std::string path;
+    uint64_t size { 0 }; // uncompressed ZIP entry size (ciphertext size for encrypted entries)
+    bool zip_compressed { false };
+    std::optional<ResourceEncryption> encryption;
+};
+
+// An opened package. Not safe for concurrent use; byte sources it returns are.
+class Package {
+public:
+    // MalformedPackage (not a ZIP, no mimetype/manifest), LimitExceeded,
+    // MalformedXml / MalformedJson for bad metadata.
+    [[nodiscard]] static Result<std::unique_ptr<Package>> open(
+        std::shared_ptr<ByteSource> zip, const PackageLimits& limits = {});
+    ~Package();
+
+    [[nodiscard]] PublicationFormat format() const;
+    // PDF: "publication.pdf" (from manifest.json); EPUB: the OPF path from container.xml.
+    [[nodiscard]] const std::string& main_resource() const;
+    [[nodiscard]] const std::vector<PackageEntry>& entries() const;
+    [[nodiscard]] const PackageEntry* entry(std::string_view path) const;
+    // license.lcpl (PDF) or META-INF/license.lcpl (EPUB), if the package has one.
+    [[nodiscard]] Result<std::optional<std::string>> embedded_licence();
+
+    // The entry's bytes after ZIP decompression (ciphertext for encrypted
+    // entries). ResourceNotFound, LimitExceeded.
+    [[nodiscard]] Result<std::shared_ptr<ByteSource>> open_raw(std::string_view path);
+    // The entry's plaintext: decrypted (CBC or segmented GCM, per its
+    // encryption) and inflated when it was deflated before encryption.
+    // `content_key` may be null only for entries in clear (InvalidArgument otherwise).
+    [[nodiscard]] Result<std::shared_ptr<ByteSource>> open_resource(
+        std::string_view path, const SecretBytes* content_key);
+
+private:
+    struct State;
+    explicit Package(std::unique_ptr<State> state);
+    std::unique_ptr<State> m_state;
+};
+
+struct PackageMetadata {
+    std::string title;
+    std::string identifier; // URN or UUID of the title
+    std::string language;   // BCP 47, for example "ja"
+};
+
+// The result of packaging: what goes into the licence's publication link.
+struct PackagedPublication {
+    PublicationFormat format;
+    uint64_t length { 0 };
+    std::string sha256_hex;
+};
+
+// Protects a PDF into an LCPDF-style package at `output`, written to a
+// temporary file and renamed into place (no half-written package on failure).
+// MalformedPackage when `pdf` does not start with %PDF-.
+[[nodiscard]] Result<PackagedPublication> package_pdf(const std::filesystem::path& pdf,
+    const std::filesystem::path& output, ByteView content_key, const PackageMetadata& metadata,
+    uint32_t segment_size = default_segment_size);
+
+// Protects an EPUB into `output` (atomically, as above). MalformedPackage for
+// an EPUB without mimetype, container.xml or OPF; the input must not already
+// carry an encryption.xml.
+[[nodiscard]] Result<PackagedPublication> package_epub(const std::filesystem::path& epub,
+    const std::filesystem::path& output, ByteView content_key, uint32_t segment_size = default_segment_size);
+
+// Writes a copy of `package` with `licence_json` in its licence slot (atomically).
+[[nodiscard]] Result<void> embed_licence(
+    const std::filesystem::path& package, const std::filesystem::path& output, std::string_view licence_json);
+
+// Lower-case hex SHA-256 of a file, read in chunks.
+[[nodiscard]] Result<std::string> sha256_file_hex(const std::filesystem::path& path);
+
+}
