@@ -92,6 +92,8 @@ public:
     [[nodiscard]] std::string serial_hex() const;
     [[nodiscard]] base::Timestamp not_before() const;
     [[nodiscard]] base::Timestamp not_after() const;
+    // Whether the extendedKeyUsage extension lists `oid` (dotted form).
+    [[nodiscard]] bool has_extended_key_usage(std::string_view oid) const;
     [[nodiscard]] x509_st* native() const { return m_cert.get(); }
 
     explicit Certificate(x509_st* cert); // takes ownership
@@ -99,13 +101,20 @@ private:
     std::shared_ptr<x509_st> m_cert;
 };
 
+// The extendedKeyUsage that marks a Hondana licence-signing certificate
+// (an OID under the UUID arc 2.25, ITU-T X.667, so no registration is needed).
+// verify_licence requires it for the Hondana device profile, so a device or
+// TLS certificate issued by the same tenant root cannot sign licences.
+inline constexpr std::string_view licence_signing_eku_oid = "2.25.60972273434295576589816534035777581773";
+
 // What a certificate issued by `issue_certificate` is for; sets basic
-// constraints, key usage and extended key usage accordingly.
+// constraints (critical), key usage (critical) and extended key usage.
 enum class CertificateRole {
     Root,           // CA:TRUE, keyCertSign + cRLSign (self-signed when no issuer)
-    TlsServer,      // digitalSignature, serverAuth, subjectAltName from dns_names/ip_addresses
-    TlsClient,      // digitalSignature, clientAuth (device certificates)
-    LicenceSigning, // digitalSignature (licence and report signatures)
+    TlsServer,      // CA:FALSE, digitalSignature, serverAuth; subjectAltName from
+                    // dns_names/ip_addresses (at least one required)
+    TlsClient,      // CA:FALSE, digitalSignature, clientAuth (device certificates)
+    LicenceSigning, // CA:FALSE, digitalSignature, licence_signing_eku_oid
 };
 
 struct CertificateRequest {
@@ -118,10 +127,15 @@ struct CertificateRequest {
     base::Timestamp not_after;
 };
 
-// Issues a certificate for `subject_key`, signed by `issuer_key` with
-// ECDSA-SHA256 (or RSA-SHA256 for RSA issuers). `issuer` null means
-// self-signed (then `issuer_key` must be the subject's private key).
-// The serial number is 128 random bits.
+// Issues an X.509 v3 certificate for `subject_key`, signed by `issuer_key`
+// with ECDSA-SHA256 (or RSA-SHA256 for RSA issuers). `issuer` null means
+// self-signed (then `issuer_key` must be the subject's private key); else
+// `issuer` must be a CA certificate whose key is `issuer_key`. The serial
+// number is 128 random bits; subjectKeyIdentifier is always set,
+// authorityKeyIdentifier when there is an issuer. Subject: CN and (when not
+// empty) O. InvalidArgument for an empty common name, not_before >=
+// not_after, a key that does not match, a non-CA issuer, a TLS server
+// certificate without names, or a DNS name / IP address that is not one.
 [[nodiscard]] Result<Certificate> issue_certificate(const CertificateRequest& request, const PublicKey& subject_key,
     const Certificate* issuer, const PrivateKey& issuer_key);
 
