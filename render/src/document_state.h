@@ -1,0 +1,69 @@
+#pragma once
+
+// Document internals shared by render/ sources.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "byte_stream.h"
+#include "engine_state.h"
+#include "hondana/render/document.h"
+
+namespace hondana::render {
+
+// One /PageLabels range: pages from `first_page` on are labelled
+// prefix + number in `style` ('D', 'R', 'r', 'A', 'a' or 0 for none), counting from `start`.
+struct PageLabelRange {
+    int first_page { 0 };
+    char style { 'D' };
+    std::string prefix;
+    int start { 1 };
+};
+
+struct Document::State {
+    std::shared_ptr<Engine> engine;
+    detail::ContextHandle ctx; // declared before `doc`: dropped after it
+    std::shared_ptr<detail::SourceStatus> status;
+    std::shared_ptr<drm::ByteSource> source;
+    std::shared_ptr<ResourceProvider> resources;
+    detail::DocumentHandle doc;
+    mutable std::mutex mutex;
+
+    OpenOptions options;
+    DocumentFormat format { DocumentFormat::Pdf };
+    LayoutKind layout { LayoutKind::Fixed };
+    ReadingProgression progression { ReadingProgression::LeftToRight };
+    std::string title;
+    int page_count { 0 };
+    ReflowSettings reflow;
+    std::optional<Size> fixed_epub_page; // pre-paginated EPUB: the viewport of its pages
+    std::vector<PageLabelRange> labels;
+
+    // The error to report for a failed MuPDF call: the source's own error
+    // when the source failed underneath, else `error`.
+    [[nodiscard]] Error explain(Error error) const;
+    [[nodiscard]] Result<void> check_page(int page) const;
+    // Loads a page (caller holds `mutex`). The handle drops with `ctx`.
+    [[nodiscard]] Result<detail::PageHandle> load_page(int page) const;
+};
+
+// Label text for `page` (0-based) under `ranges` (sorted by first_page).
+[[nodiscard]] std::string format_page_label(const std::vector<PageLabelRange>& ranges, int page);
+// Reads /PageLabels and /ViewerPreferences /Direction of a PDF (caller holds the lock).
+[[nodiscard]] Result<void> read_pdf_catalog(Document::State& state);
+
+// What the OPF says that MuPDF 1.21 does not tell us.
+struct EpubInfo {
+    std::string title;
+    ReadingProgression progression { ReadingProgression::LeftToRight };
+    bool pre_paginated { false };
+    std::optional<Size> viewport; // of the first spine item, for pre-paginated books
+};
+[[nodiscard]] Result<EpubInfo> read_epub_info(ResourceProvider& resources);
+
+// The user style sheet for a layout: text size is MuPDF's em, line spacing and
+// margins come from here.
+[[nodiscard]] std::string layout_css(const ReflowSettings& settings, bool fixed_layout);
+
+}
