@@ -1,0 +1,183 @@
+#pragma once
+
+// One user's encrypted store on this device: a SQLCipher database keyed with
+// a random 256-bit key, which is kept only wrapped (store.key):
+//
+//   pw   = PBKDF2-HMAC-SHA256(password, salt, iterations, 32)
+//   dev  = KeyStore::device_secret("hondana-store-v1:" + login_id)
+//   kek  = HKDF-SHA256(ikm = pw, salt = dev, info = "hondana-store-kek-v1:" + login_id)
+//   store.key = AES-256-GCM(kek, db_key, aad = "hondana-store-key-v1:" + login_id)
+//
+// Neither the password (without the device key) nor the device (without the
+// password) unwraps it. Offline sign-in is that unwrap; wrong offline
+// passwords are counted in the device database and lock offline sign-in after
+// the policy's limit until the next online sign-in. Protected content files
+// are kept exactly as delivered, under content/. Calls are serialized.
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hondana/base/time.h"
+#include "hondana/platform/key_store.h"
+#include "hondana/platform/paths.h"
+#include "hondana/store/device_store.h"
+#include "hondana/store/error.h"
+
+namespace hondana::store {
+
+namespace detail {
+class Database;
+}
+
+struct StoreKdf {
+    uint32_t iterations { 600000 }; // OWASP 2023 figure for PBKDF2-HMAC-SHA256
+};
+
+struct UserProfile {
+    std::string user_id;
+    std::string login_id;
+    std::string display_name;
+    std::string role;
+    std::string school;
+    std::vector<std::string> classes;
+};
+
+struct SessionTokens {
+    std::string access_token;
+    base::Timestamp access_expires_at;
+    std::string refresh_token;
+    base::Timestamp refresh_expires_at;
+};
+
+struct LoanRecord {
+    std::string id;
+    std::string title_id;
+    std::string title;
+    base::Timestamp start;
+    base::Timestamp end;
+    std::string status;
+    std::string licence_href;
+    std::string content_href;
+    int64_t renewals { 0 };
+};
+
+struct StoredLicence {
+    std::string id;
+    std::string title_id;
+    std::string document; // the licence JSON as received (it carries the wrapped content key)
+    std::string status;   // last LSD status seen ("active", "ready", …)
+    base::Timestamp checked_online_at;
+};
+
+struct ContentRecord {
+    std::string title_id;
+    std::filesystem::path file;
+    uint64_t length { 0 };
+    std::string sha256;
+};
+
+struct ReadingPosition {
+    std::string title_id;
+    std::string locator; // opaque to the store (render/ defines it)
+    base::Timestamp updated_at;
+};
+
+struct Bookmark {
+    int64_t id { 0 };
+    std::string title_id;
+    std::string locator;
+    std::string label;
+    base::Timestamp created_at;
+};
+
+struct Annotation {
+    int64_t id { 0 };
+    std::string title_id;
+    std::string locator;
+    std::string text;
+    base::Timestamp created_at;
+};
+
+enum class SignInMode { Online, Offline };
+
+class UserStore {
+public:
+    // After the service accepted `password`: opens the user's store, creating
+    // it when there is none, and replacing it (crypto-erase, then new) when
+    // the password no longer unwraps it (changed elsewhere). Resets the
+    // offline failure counter.
+    [[nodiscard]] static Result<std::unique_ptr<UserStore>> open_online(const platform::ReaderPaths& paths,
+        const platform::KeyStore& key_store, DeviceStore& device, std::string_view login_id,
+        std::string_view password, const StoreKdf& kdf = {});
+
+    // Offline sign-in: NoLocalStore, OfflineSignInLocked, WrongPassword
+    // (message says how many attempts remain).
+    [[nodiscard]] static Result<std::unique_ptr<UserStore>> open_offline(const platform::ReaderPaths& paths,
+        const platform::KeyStore& key_store, DeviceStore& device, std::string_view login_id,
+        std::string_view password, int max_attempts);
+
+    // Whether this device has a store for `login_id`.
+    [[nodiscard]] static bool exists(const platform::ReaderPaths& paths, std::string_view login_id);
+    // Crypto-erases one user's store: store.key first, then every file.
+    [[nodiscard]] static Result<void> erase(const platform::ReaderPaths& paths, std::string_view login_id);
+
+    ~UserStore();
+
+    [[nodiscard]] const std::string& login_id() const { return m_login_id; }
+    [[nodiscard]] SignInMode mode() const { return m_mode; }
+    [[nodiscard]] const std::filesystem::path& dir() const { return m_dir; }
+    // Where a title's protected package lives (it may not exist yet).
+    [[nodiscard]] std::filesystem::path content_path(std::string_view title_id) const;
+
+    [[nodiscard]] Result<void> save_profile(const UserProfile& profile);
+    [[nodiscard]] Result<std::optional<UserProfile>> profile();
+    [[nodiscard]] Result<void> save_session(const SessionTokens& tokens);
+    [[nodiscard]] Result<std::optional<SessionTokens>> session();
+    [[nodiscard]] Result<void> clear_session();
+
+    // Replaces the list of loans with what the service said.
+    [[nodiscard]] Result<void> replace_loans(const std::vector<LoanRecord>& loans);
+    [[nodiscard]] Result<void> save_loan(const LoanRecord& loan);
+    [[nodiscard]] Result<std::vector<LoanRecord>> loans();
+    [[nodiscard]] Result<std::optional<LoanRecord>> loan_for_title(std::string_view title_id);
+
+    [[nodiscard]] Result<void> save_licence(const StoredLicence& licence);
+    [[nodiscard]] Result<std::optional<StoredLicence>> licence_for_title(std::string_view title_id);
+    [[nodiscard]] Result<void> mark_licence_checked(std::string_view licence_id, std::string_view status,
+        base::Timestamp at);
+
+    [[nodiscard]] Result<void> save_content(const ContentRecord& content);
+    [[nodiscard]] Result<std::optional<ContentRecord>> content(std::string_view title_id);
+    // Erases a title's content key first (the licence row, which holds it
+    // wrapped), then its content file and records.
+    [[nodiscard]] Result<void> erase_title(std::string_view title_id);
+
+    [[nodiscard]] Result<void> save_position(const ReadingPosition& position);
+    [[nodiscard]] Result<std::optional<ReadingPosition>> position(std::string_view title_id);
+    [[nodiscard]] Result<int64_t> add_bookmark(const Bookmark& bookmark);
+    [[nodiscard]] Result<std::vector<Bookmark>> bookmarks(std::string_view title_id);
+    [[nodiscard]] Result<void> remove_bookmark(int64_t id);
+    [[nodiscard]] Result<int64_t> add_annotation(const Annotation& annotation);
+    [[nodiscard]] Result<std::vector<Annotation>> annotations(std::string_view title_id);
+    [[nodiscard]] Result<void> set_setting(std::string_view name, std::string_view value);
+    [[nodiscard]] Result<std::optional<std::string>> setting(std::string_view name);
+
+    [[nodiscard]] Result<void> integrity_check();
+
+private:
+    UserStore(std::string login_id, std::filesystem::path dir, SignInMode mode, std::unique_ptr<detail::Database> db);
+    [[nodiscard]] static Result<std::unique_ptr<UserStore>> open_with_key(const platform::ReaderPaths& paths,
+        std::string_view login_id, const drm::SecretBytes& key, SignInMode mode);
+
+    std::string m_login_id;
+    std::filesystem::path m_dir;
+    SignInMode m_mode;
+    std::mutex m_mutex;
+    std::unique_ptr<detail::Database> m_db;
+};
+
+}
