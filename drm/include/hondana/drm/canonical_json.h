@@ -15,11 +15,15 @@
 
 namespace hondana::drm {
 
+// InvalidValue for a fraction, an exponent or a string that is not
+// well-formed UTF-8; LimitExceeded past 256 levels of nesting.
 [[nodiscard]] Result<std::string> canonical_json(const nlohmann::json& value);
 
-// Parses JSON strictly for documents we verify: at most `max_bytes`, no
-// duplicate member names (which would make "what was signed" ambiguous),
-// nesting at most `max_depth`. MalformedJson / DocumentTooLarge / LimitExceeded.
+// Parses JSON strictly for documents we verify: at most `max_bytes` (checked
+// before parsing), no duplicate member names (which would make "what was
+// signed" ambiguous), objects and arrays nested at most `max_depth` deep (a
+// top-level object is depth 1), no trailing bytes, no comments.
+// MalformedJson / DocumentTooLarge / LimitExceeded.
 [[nodiscard]] Result<nlohmann::json> parse_json_strict(
     std::string_view text, size_t max_bytes, size_t max_depth = 32);
 

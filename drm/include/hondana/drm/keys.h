@@ -72,8 +72,10 @@ enum class SignatureAlgorithm { EcdsaSha256, RsaPkcs1Sha256 };
 // ECDSA-SHA256 over `message`; the value is r || s, each padded to the curve
 // size (XML-DSig, as LCP signs), not DER.
 [[nodiscard]] Result<Bytes> sign_ecdsa_sha256(const PrivateKey& key, ByteView message);
-// Verifies `signature` over `message`. SignatureInvalid when it does not hold;
-// UnsupportedAlgorithm when the key type does not fit the algorithm.
+// Verifies `signature` over `message` (ECDSA: r || s as above; RSA:
+// RSASSA-PKCS1-v1_5 with SHA-256, keys of 2048 to 8192 bits).
+// SignatureInvalid when it does not hold (a wrong-length r || s included);
+// UnsupportedAlgorithm when the key type or size does not fit the algorithm.
 [[nodiscard]] Result<void> verify_signature(
     const PublicKey& key, SignatureAlgorithm algorithm, ByteView message, ByteView signature);
 
@@ -140,9 +142,11 @@ struct CertificateRequest {
     const Certificate* issuer, const PrivateKey& issuer_key);
 
 // Checks that `leaf` chains to `root` (through `intermediates`) with every
-// certificate valid at `at`. UntrustedRoot when it does not chain;
-// CertificateNotValidAtIssue when it chains but some certificate was expired
-// or not yet valid at `at`.
+// certificate valid at `at` (OpenSSL's verifier, X509_VERIFY_PARAM_set_time;
+// the notAfter second itself counts as expired). Only `root` is trusted.
+// UntrustedRoot when it does not chain (unknown issuer, same name but another
+// key, missing intermediate, non-CA issuer); CertificateNotValidAtIssue when
+// it chains but some certificate was expired or not yet valid at `at`.
 [[nodiscard]] Result<void> verify_certificate_chain(const Certificate& leaf, const Certificate& root,
     base::Timestamp at, const std::vector<Certificate>& intermediates = {});
 

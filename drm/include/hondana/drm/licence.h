@@ -107,7 +107,19 @@ struct Licence {
     [[nodiscard]] base::Timestamp signing_time() const { return updated.value_or(issued); }
 };
 
-// Parses a licence document (at most max_licence_bytes).
+// Parses a licence document (at most max_licence_bytes; duplicate member
+// names and nesting deeper than 16 are refused). Checks the shape and the
+// profile's requirements, not the signature (see verify_licence); an
+// unsigned licence parses. Both profiles need id, issued, provider,
+// encryption{profile, content_key, user_key} and links with a "publication"
+// link. Basic profile: aes256-cbc / sha256 algorithms, user_key.key_check,
+// a "hint" link. Device profile: device_key_wrap_uri with a 105-byte
+// encrypted_value, device_p256_uri with user_key.device_id and
+// device_key_pin (base64 SHA-256), a publication link with length and hash,
+// rights{print, copy, start, end, offline_until} and user.id.
+// Kinds: DocumentTooLarge, MalformedJson, LimitExceeded, MissingField,
+// WrongType, InvalidValue, UnsupportedProfile, UnsupportedAlgorithm; the
+// message names the member as a JSON path. docs/drm.md lists every member.
 [[nodiscard]] Result<Licence> parse_licence(std::string_view json);
 
 // The JSON form of `licence` built from its fields (without `signature` when
@@ -115,16 +127,23 @@ struct Licence {
 // `licence.document` to keep them.
 [[nodiscard]] nlohmann::json licence_to_json(const Licence& licence);
 
-// Signs with ECDSA P-256/SHA-256: sets `signature` (algorithm, `certificate`
-// DER, value) and `document`, and returns the serialized licence.
+// Signs with ECDSA P-256/SHA-256 (value r || s) over the canonical form of
+// licence_to_json(licence) without `signature`: sets `signature` (algorithm,
+// `certificate` DER, value) and `document`, and returns the serialized
+// licence (canonical JSON). Refuses (with parse_licence's error) a licence
+// that would not parse, and (InvalidArgument) a key that is not P-256 or
+// does not match the certificate. Does not judge the certificate's validity.
 [[nodiscard]] Result<std::string> sign_licence(
     Licence& licence, const PrivateKey& signing_key, const Certificate& signing_certificate);
 
-// Verifies a licence: its certificate chains to `trusted_root` and was valid
-// at `signing_time()`, and the signature holds over the canonical form of
-// `document` without `signature`. Kinds: MissingField (unsigned),
-// MalformedCertificate, UntrustedRoot, CertificateNotValidAtIssue,
-// UnsupportedAlgorithm, SignatureInvalid.
+// Verifies a licence: the signature holds over the canonical form of
+// `document` without `signature` (checked first, so an altered licence is
+// SignatureInvalid whoever signed it), its certificate chains to
+// `trusted_root` with every certificate valid at `signing_time()`, and, for
+// the device profile, the certificate is a licence-signing one
+// (licence_signing_eku_oid). Kinds: MissingField (unsigned),
+// UnsupportedAlgorithm, MalformedCertificate, SignatureInvalid,
+// UntrustedRoot, CertificateNotValidAtIssue.
 [[nodiscard]] Result<void> verify_licence(const Licence& licence, const Certificate& trusted_root);
 
 }
