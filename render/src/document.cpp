@@ -12,7 +12,7 @@ Error Document::State::explain(Error error) const
 {
     if (status) {
         if (auto source_error = status->first_error())
-            return Error { ErrorKind::SourceFailed,
+            return Error { source_error->kind == drm::ErrorKind::LimitExceeded ? ErrorKind::LimitExceeded : ErrorKind::SourceFailed,
                 std::string(drm::error_code(source_error->kind)) + ": " + source_error->message };
     }
     return error;
@@ -160,6 +160,7 @@ Result<std::unique_ptr<Document>> Document::open_epub(
     state->progression = info.progression;
     state->layout = info.pre_paginated ? LayoutKind::Fixed : LayoutKind::Reflowable;
     state->fixed_epub_page = info.viewport;
+    state->navigation = std::move(info.navigation);
     TRY(open_stream(*state, std::move(zip), "application/epub+zip"));
     TRY(layout(*state));
     state->title = info.title.empty() ? metadata(state->ctx.get(), state->doc.get(), FZ_META_INFO_TITLE) : info.title;

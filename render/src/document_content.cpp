@@ -38,6 +38,8 @@ Result<std::vector<OutlineItem>> Document::outline() const
     detail::OutlineHandle owned(ctx, root);
     std::vector<RawOutlineItem> raw;
     collect_outline(root, 0, raw);
+    if (raw.empty() && !m_state->navigation.empty())
+        return navigation_outline();
     std::vector<OutlineItem> items;
     for (const auto& [node, depth] : raw) {
         OutlineItem item { node->title ? node->title : "", depth, std::nullopt };
@@ -54,6 +56,25 @@ Result<std::vector<OutlineItem>> Document::outline() const
             if (found && page >= 0 && page < m_state->page_count)
                 item.page = page;
         }
+        items.push_back(std::move(item));
+    }
+    return items;
+}
+
+// The EPUB 3 nav as an outline (caller holds the lock).
+std::vector<OutlineItem> Document::navigation_outline() const
+{
+    fz_context* ctx = m_state->ctx.get();
+    std::vector<OutlineItem> items;
+    for (const auto& entry : m_state->navigation) {
+        OutlineItem item { entry.title, entry.depth, std::nullopt };
+        int page = -1;
+        auto found = guarded(ctx, ErrorKind::MalformedDocument, "reading the table of contents", [&] {
+            fz_location location = fz_resolve_link(ctx, m_state->doc.get(), entry.target.c_str(), nullptr, nullptr);
+            page = fz_page_number_from_location(ctx, m_state->doc.get(), location);
+        });
+        if (found && page >= 0 && page < m_state->page_count)
+            item.page = page;
         items.push_back(std::move(item));
     }
     return items;
@@ -113,23 +134,28 @@ Result<std::vector<Link>> Document::links(int page) const
     if (!read)
         return tl::make_unexpected(m_state->explain(read.error()));
     detail::LinkHandle owned(ctx, first);
+    // Copy every link before resolving any: resolving may lay out other
+    // chapters, and MuPDF's link strings for EPUB pages live in that layout.
     std::vector<Link> links;
     for (fz_link* link = first; link && links.size() < 4096; link = link->next) {
         Link out;
         out.bounds = to_rect(link->rect);
         out.uri = link->uri ? link->uri : "";
-        bool external = out.uri.empty() || fz_is_external_link(ctx, out.uri.c_str());
-        out.kind = external ? LinkKind::Blocked : LinkKind::Internal;
-        if (!external) {
-            int target = -1;
-            auto resolved = guarded(ctx, ErrorKind::MalformedDocument, "resolving a link", [&] {
-                fz_location location = fz_resolve_link(ctx, m_state->doc.get(), out.uri.c_str(), nullptr, nullptr);
-                target = fz_page_number_from_location(ctx, m_state->doc.get(), location);
-            });
-            if (resolved && target >= 0 && target < m_state->page_count)
-                out.target_page = target;
-        }
+        out.kind = out.uri.empty() || fz_is_external_link(ctx, out.uri.c_str()) ? LinkKind::Blocked : LinkKind::Internal;
         links.push_back(std::move(out));
+    }
+    owned.reset();
+    loaded.reset();
+    for (auto& link : links) {
+        if (link.kind != LinkKind::Internal)
+            continue;
+        int target = -1;
+        auto resolved = guarded(ctx, ErrorKind::MalformedDocument, "resolving a link", [&] {
+            fz_location location = fz_resolve_link(ctx, m_state->doc.get(), link.uri.c_str(), nullptr, nullptr);
+            target = fz_page_number_from_location(ctx, m_state->doc.get(), location);
+        });
+        if (resolved && target >= 0 && target < m_state->page_count)
+            link.target_page = target;
     }
     return links;
 }

@@ -21,6 +21,13 @@ struct PageLabelRange {
     int start { 1 };
 };
 
+// An entry of an EPUB 3 navigation document (MuPDF 1.21 reads only NCX).
+struct NavEntry {
+    std::string title;
+    std::string target; // path in the package, with any #fragment
+    int depth { 0 };
+};
+
 struct Document::State {
     std::shared_ptr<Engine> engine;
     detail::ContextHandle ctx; // declared before `doc`: dropped after it
@@ -39,6 +46,7 @@ struct Document::State {
     ReflowSettings reflow;
     std::optional<Size> fixed_epub_page; // pre-paginated EPUB: the viewport of its pages
     std::vector<PageLabelRange> labels;
+    std::vector<NavEntry> navigation; // EPUB 3 table of contents, when MuPDF finds no NCX
 
     // The error to report for a failed MuPDF call: the source's own error
     // when the source failed underneath, else `error`.
@@ -55,12 +63,15 @@ struct Document::State {
 
 // What the OPF says that MuPDF 1.21 does not tell us.
 struct EpubInfo {
+    std::vector<NavEntry> navigation;
     std::string title;
     ReadingProgression progression { ReadingProgression::LeftToRight };
     bool pre_paginated { false };
     std::optional<Size> viewport; // of the first spine item, for pre-paginated books
 };
 [[nodiscard]] Result<EpubInfo> read_epub_info(ResourceProvider& resources);
+// The entries of the `toc` nav in an EPUB 3 navigation document whose path is `nav_path`.
+[[nodiscard]] std::vector<NavEntry> parse_navigation(std::string_view nav, const std::string& nav_path);
 
 // The user style sheet for a layout: text size is MuPDF's em, line spacing and
 // margins come from here.

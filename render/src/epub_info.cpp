@@ -171,9 +171,56 @@ Result<EpubInfo> read_epub_info(ResourceProvider& resources)
             && element_text(std::string_view(*opf).substr(meta.data() - opf->data() - 1), "meta") == "pre-paginated")
             info.pre_paginated = true;
     }
+    from = 0;
+    for (auto item = find_tag(*opf, "item", from); !item.empty(); item = find_tag(*opf, "item", from)) {
+        if (attribute(item, "properties").find("nav") == std::string::npos)
+            continue;
+        std::string nav_path = directory_of(opf_path) + attribute(item, "href");
+        if (auto nav = read_text(resources, nav_path))
+            info.navigation = parse_navigation(*nav, nav_path);
+        break;
+    }
     if (info.pre_paginated)
         info.viewport = first_page_viewport(resources, *opf, directory_of(opf_path));
     return info;
+}
+
+std::vector<NavEntry> parse_navigation(std::string_view nav, const std::string& nav_path)
+{
+    std::vector<NavEntry> entries;
+    std::string base = directory_of(nav_path);
+    size_t at = nav.find("toc");
+    at = at == std::string_view::npos ? 0 : nav.rfind("<nav", at);
+    int depth = -1;
+    bool in_link = false;
+    NavEntry current;
+    while (at != std::string_view::npos && at < nav.size() && entries.size() < 20000) {
+        size_t open = nav.find('<', at);
+        if (open == std::string_view::npos)
+            break;
+        if (in_link)
+            current.title += nav.substr(at, open - at);
+        size_t close = nav.find('>', open);
+        if (close == std::string_view::npos)
+            break;
+        std::string_view tag = nav.substr(open + 1, close - open - 1);
+        at = close + 1;
+        if (tag.starts_with("ol") && (tag.size() == 2 || is_space_or_slash(tag[2]))) {
+            ++depth;
+        } else if (tag.starts_with("/ol")) {
+            --depth;
+        } else if (tag.starts_with("a ") || tag == "a") {
+            in_link = true;
+            current = NavEntry { "", attribute(tag, "href"), std::max(depth, 0) };
+        } else if (tag.starts_with("/a") && in_link) {
+            in_link = false;
+            if (!current.target.empty() && current.target.find(':') == std::string::npos)
+                entries.push_back({ current.title, base + current.target, current.depth });
+        } else if (tag.starts_with("/nav")) {
+            break;
+        }
+    }
+    return entries;
 }
 
 }

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <mutex>
 
@@ -48,12 +49,81 @@ struct Piece {
     long entry { -1 };
 };
 
+bool is_markup(std::string_view path)
+{
+    for (std::string_view suffix : { ".xhtml", ".html", ".htm", ".xml", ".svg", ".opf", ".ncx" }) {
+        if (path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix)
+            return true;
+    }
+    return false;
+}
+
+bool is_void_element(std::string_view name)
+{
+    for (std::string_view known : { "br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source" }) {
+        if (name == known)
+            return true;
+    }
+    return false;
+}
+
+// MuPDF lays out HTML recursively: a book nested thousands of elements deep
+// would exhaust the stack. Counts element nesting in one pass over the
+// resource and refuses it past `max_depth` (LimitExceeded).
+drm::Result<void> check_markup_depth(drm::ByteSource& source, const std::string& path, size_t max_depth)
+{
+    std::array<uint8_t, 16 * 1024> chunk {};
+    size_t depth = 0;
+    bool in_tag = false, closing = false, self_closing = false, naming = false;
+    std::string name;
+    for (uint64_t offset = 0; offset < source.size();) {
+        size_t count = TRY(source.read_at(offset, chunk));
+        if (count == 0)
+            break;
+        offset += count;
+        for (size_t i = 0; i < count; ++i) {
+            char c = static_cast<char>(chunk[i]);
+            if (!in_tag) {
+                if (c == '<') {
+                    in_tag = true;
+                    closing = self_closing = false;
+                    naming = true;
+                    name.clear();
+                }
+                continue;
+            }
+            if (c == '>') {
+                in_tag = false;
+                bool special = !name.empty() && (name[0] == '!' || name[0] == '?');
+                if (closing)
+                    depth -= depth > 0 ? 1 : 0;
+                else if (!self_closing && !special && !is_void_element(name) && ++depth > max_depth)
+                    return drm::fail(drm::ErrorKind::LimitExceeded,
+                        path + " nests elements more than " + std::to_string(max_depth) + " deep");
+                continue;
+            }
+            if (naming && name.empty() && c == '/') {
+                closing = true;
+                continue;
+            }
+            if (naming && (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '/'))
+                naming = false;
+            else if (naming && name.size() < 16)
+                name += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+            self_closing = c == '/';
+        }
+    }
+    return {};
+}
+
 class SyntheticZip final : public drm::ByteSource {
 public:
-    SyntheticZip(std::shared_ptr<ResourceProvider> resources, std::vector<Piece> pieces, uint64_t size)
+    SyntheticZip(std::shared_ptr<ResourceProvider> resources, std::vector<Piece> pieces, uint64_t size,
+        const SyntheticZipLimits& limits)
         : m_resources(std::move(resources))
         , m_pieces(std::move(pieces))
         , m_size(size)
+        , m_limits(limits)
     {
     }
 
@@ -99,6 +169,8 @@ private:
             if (source->size() != entry.size)
                 return drm::fail(drm::ErrorKind::ContentLengthMismatch,
                     "resource " + entry.path + " changed size after the ZIP directory was made");
+            if (is_markup(entry.path))
+                TRY(check_markup_depth(*source, entry.path, m_limits.max_markup_depth));
             std::lock_guard lock(m_mutex);
             m_current = source;
             m_current_index = index;
@@ -116,6 +188,7 @@ private:
     std::shared_ptr<ResourceProvider> m_resources;
     std::vector<Piece> m_pieces;
     uint64_t m_size;
+    SyntheticZipLimits m_limits;
     std::mutex m_mutex;
     std::shared_ptr<drm::ByteSource> m_current;
     size_t m_current_index { static_cast<size_t>(-1) };
@@ -190,7 +263,7 @@ Result<std::shared_ptr<drm::ByteSource>> synthetic_zip(
     tail.length = tail.header.size();
     uint64_t size = offset + tail.length;
     pieces.push_back(std::move(tail));
-    return std::shared_ptr<drm::ByteSource>(std::make_shared<SyntheticZip>(std::move(resources), std::move(pieces), size));
+    return std::shared_ptr<drm::ByteSource>(std::make_shared<SyntheticZip>(std::move(resources), std::move(pieces), size, limits));
 }
 
 }

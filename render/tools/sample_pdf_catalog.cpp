@@ -66,13 +66,12 @@ render::Result<void> edit_pdf_catalog(fz_context* ctx, const std::filesystem::pa
         doc = pdf_open_document(ctx, source.c_str());
         fz_try(ctx)
         {
+            // Adding an object starts a new xref section with its own copy
+            // of the trailer, so the trailer is looked up after that.
+            pdf_obj* info = pdf_add_new_dict(ctx, doc, 2);
             pdf_obj* trailer = pdf_trailer(ctx, doc);
+            pdf_dict_put_drop(ctx, trailer, PDF_NAME(Info), info);
             pdf_obj* root = pdf_dict_get(ctx, trailer, PDF_NAME(Root));
-            pdf_obj* info = pdf_dict_get(ctx, trailer, PDF_NAME(Info));
-            if (!info) {
-                info = pdf_add_new_dict(ctx, doc, 2);
-                pdf_dict_put_drop(ctx, trailer, PDF_NAME(Info), info);
-            }
             pdf_dict_put_text_string(ctx, info, PDF_NAME(Title), edits.title.c_str());
             pdf_dict_put_text_string(ctx, root, PDF_NAME(Lang), edits.language.c_str());
             if (edits.right_to_left) {

@@ -78,6 +78,7 @@ public:
 
 private:
     explicit Document(std::unique_ptr<State> state);
+    [[nodiscard]] std::vector<OutlineItem> navigation_outline() const;
     std::unique_ptr<State> m_state;
 };
 

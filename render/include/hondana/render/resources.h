@@ -49,12 +49,16 @@ public:
 struct SyntheticZipLimits {
     size_t max_entries { 20000 };
     uint64_t max_total_bytes { 0xFFFF0000u }; // no ZIP64: one stored ZIP under 4 GiB
+    // Markup resources (XHTML, SVG, …) nested deeper than this are refused
+    // when first read: MuPDF lays HTML out recursively.
+    size_t max_markup_depth { 256 };
 };
 
 // The resources as a stored ZIP (no compression, CRC-32 fields zero: MuPDF's
 // ZIP reader records only names, offsets and sizes and never checks them).
 // Entry bytes are read from the provider only when that range is read.
-// LimitExceeded past the limits; InvalidArgument for an unusable path.
+// LimitExceeded past the limits; InvalidArgument for an unusable path. Reads
+// of a markup resource nested past max_markup_depth fail with drm's LimitExceeded.
 [[nodiscard]] Result<std::shared_ptr<drm::ByteSource>> synthetic_zip(
     std::shared_ptr<ResourceProvider> resources, const SyntheticZipLimits& limits = {});
 
