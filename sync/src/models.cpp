@@ -1,0 +1,184 @@
+#include "hondana/sync/models.h"
+
+namespace hondana::sync {
+
+using nlohmann::json;
+
+namespace {
+
+auto malformed(std::string_view path, std::string_view why)
+{
+    return fail(ErrorKind::MalformedResponse, "response member `" + std::string(path) + "` " + std::string(why));
+}
+
+Result<const json*> member(const json& object, std::string_view name)
+{
+    if (!object.is_object())
+        return malformed(name, "is inside something that is not an object");
+    auto it = object.find(name);
+    if (it == object.end())
+        return malformed(name, "is missing");
+    return &*it;
+}
+
+Result<std::string> string_of(const json& object, std::string_view name)
+{
+    const json* value = TRY(member(object, name));
+    if (!value->is_string())
+        return malformed(name, "is not a string");
+    return value->get<std::string>();
+}
+
+std::string string_or(const json& object, std::string_view name, std::string fallback = {})
+{
+    auto it = object.find(name);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+int64_t integer_or(const json& object, std::string_view name, int64_t fallback)
+{
+    auto it = object.find(name);
+    return it != object.end() && it->is_number_integer() ? it->get<int64_t>() : fallback;
+}
+
+Result<base::Timestamp> time_of(const json& object, std::string_view name)
+{
+    auto text = TRY(string_of(object, name));
+    auto time = base::parse_rfc3339(text);
+    if (!time)
+        return malformed(name, "is not an RFC 3339 time");
+    return *time;
+}
+
+std::optional<base::Timestamp> optional_time(const json& object, std::string_view name)
+{
+    auto it = object.find(name);
+    if (it == object.end() || !it->is_string())
+        return std::nullopt;
+    return base::parse_rfc3339(it->get<std::string>());
+}
+
+Result<const json*> array_of(const json& object, std::string_view name)
+{
+    const json* value = TRY(member(object, name));
+    if (!value->is_array())
+        return malformed(name, "is not an array");
+    return value;
+}
+
+Result<CatalogEntry> parse_publication(const json& publication)
+{
+    const json* metadata = TRY(member(publication, "metadata"));
+    CatalogEntry entry;
+    entry.id = TRY(string_of(*metadata, "identifier"));
+    entry.title = TRY(string_of(*metadata, "title"));
+    entry.language = string_or(*metadata, "language");
+    auto author = metadata->find("author");
+    if (author != metadata->end()) {
+        if (author->is_string())
+            entry.author = author->get<std::string>();
+        else if (author->is_object())
+            entry.author = string_or(*author, "name");
+    }
+    if (auto level = metadata->find("hondana:readingLevel"); level != metadata->end() && level->is_number_integer())
+        entry.reading_level = level->get<int64_t>();
+    if (auto availability = publication.find("hondana:availability");
+        availability != publication.end() && availability->is_object()) {
+        entry.copies = integer_or(*availability, "copies", 0);
+        entry.available = integer_or(*availability, "available", 0);
+        entry.queue = integer_or(*availability, "queue", 0);
+    }
+    return entry;
+}
+
+}
+
+Result<EnrolResult> parse_enrol_result(const json& body)
+{
+    return EnrolResult { TRY(string_of(body, "device_certificate")), TRY(string_of(body, "ca_certificates")),
+        string_or(body, "tenant"), string_or(body, "school") };
+}
+
+Result<User> parse_user(const json& body)
+{
+    User user { TRY(string_of(body, "id")), TRY(string_of(body, "login_id")), string_or(body, "display_name"),
+        TRY(string_of(body, "role")), string_or(body, "school"), {} };
+    if (auto classes = body.find("classes"); classes != body.end() && classes->is_array()) {
+        for (const auto& item : *classes) {
+            if (item.is_string())
+                user.classes.push_back(item.get<std::string>());
+            else if (item.is_object())
+                user.classes.push_back(string_or(item, "id", string_or(item, "name")));
+        }
+    }
+    return user;
+}
+
+Result<Session> parse_session(const json& body)
+{
+    const json* user = TRY(member(body, "user"));
+    return Session { TRY(string_of(body, "access_token")), TRY(time_of(body, "access_expires_at")),
+        TRY(string_of(body, "refresh_token")), TRY(time_of(body, "refresh_expires_at")), TRY(parse_user(*user)) };
+}
+
+Result<CatalogPage> parse_catalog(const json& body)
+{
+    const json* metadata = TRY(member(body, "metadata"));
+    CatalogPage page;
+    page.total = integer_or(*metadata, "numberOfItems", 0);
+    page.page = integer_or(*metadata, "currentPage", 1);
+    page.per_page = integer_or(*metadata, "itemsPerPage", 0);
+    if (auto links = body.find("links"); links != body.end() && links->is_array()) {
+        for (const auto& link : *links)
+            page.has_next = page.has_next || string_or(link, "rel") == "next";
+    }
+    for (const auto& publication : *TRY(array_of(body, "publications")))
+        page.entries.push_back(TRY(parse_publication(publication)));
+    return page;
+}
+
+Result<Loan> parse_loan(const json& body)
+{
+    return Loan { TRY(string_of(body, "id")), TRY(string_of(body, "title_id")), string_or(body, "title"),
+        TRY(time_of(body, "start")), TRY(time_of(body, "end")), TRY(string_of(body, "status")),
+        string_or(body, "licence"), string_or(body, "content"), integer_or(body, "renewals", 0) };
+}
+
+Result<Reservation> parse_reservation(const json& body)
+{
+    return Reservation { TRY(string_of(body, "id")), TRY(string_of(body, "title_id")), string_or(body, "title"),
+        integer_or(body, "position", 0), optional_time(body, "expires_at"), string_or(body, "status") };
+}
+
+Result<LoanList> parse_loan_list(const json& body)
+{
+    LoanList list;
+    for (const auto& loan : *TRY(array_of(body, "loans")))
+        list.loans.push_back(TRY(parse_loan(loan)));
+    if (body.contains("reservations")) {
+        for (const auto& reservation : *TRY(array_of(body, "reservations")))
+            list.reservations.push_back(TRY(parse_reservation(reservation)));
+    }
+    return list;
+}
+
+Result<LicenceStatus> parse_licence_status(const json& body)
+{
+    LicenceStatus status { TRY(string_of(body, "id")), TRY(string_of(body, "status")), string_or(body, "message"), {},
+        {}, {}, {} };
+    if (auto updated = body.find("updated"); updated != body.end() && updated->is_object()) {
+        status.licence_updated = optional_time(*updated, "license");
+        status.status_updated = optional_time(*updated, "status");
+    }
+    if (auto events = body.find("events"); events != body.end() && events->is_array()) {
+        for (const auto& event : *events) {
+            status.events.push_back({ string_or(event, "type"), string_or(event, "name"), string_or(event, "id"),
+                optional_time(event, "timestamp").value_or(base::Timestamp {}) });
+        }
+    }
+    if (auto rights = body.find("potential_rights"); rights != body.end() && rights->is_object())
+        status.potential_end = optional_time(*rights, "end");
+    return status;
+}
+
+}
