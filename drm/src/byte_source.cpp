@@ -36,7 +36,10 @@ Result<Bytes> read_all(ByteSource& source, uint64_t max_bytes)
     return bytes;
 }
 
-std::optional<ByteView> ByteSource::contiguous(uint64_t, uint64_t) const { return std::nullopt; }
+std::optional<ByteView> ByteSource::contiguous(uint64_t, uint64_t) const
+{
+    return std::nullopt;
+}
 
 // --- MemoryByteSource ---
 
@@ -68,14 +71,15 @@ Result<std::unique_ptr<FileByteSource>> FileByteSource::open(const std::filesyst
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return fail(ErrorKind::Io, "cannot open " + path.string() + ": " + std::strerror(errno));
-    struct stat info {};
+    struct stat info { };
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         int saved = errno;
         ::close(fd);
         return fail(ErrorKind::Io,
             path.string() + (saved != 0 ? std::string(": ") + std::strerror(saved) : ": not a regular file"));
     }
-    return std::unique_ptr<FileByteSource>(new FileByteSource(fd, static_cast<uint64_t>(info.st_size))); // raw-new: private constructor
+    return std::unique_ptr<FileByteSource>(
+        new FileByteSource(fd, static_cast<uint64_t>(info.st_size))); // raw-new: private constructor
 }
 
 FileByteSource::FileByteSource(int fd, uint64_t size)

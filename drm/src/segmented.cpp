@@ -240,10 +240,13 @@ Result<Bytes> encrypt_segmented(ByteView plaintext, ByteView content_key, uint32
     ViewByteSource source(plaintext);
     Bytes out;
     out.reserve(segmented_ciphertext_size(plaintext.size(), segment_size));
-    TRY(encrypt_segmented(source, content_key, [&out](ByteView bytes) -> Result<void> {
-        out.insert(out.end(), bytes.begin(), bytes.end());
-        return {};
-    }, segment_size));
+    TRY(encrypt_segmented(
+        source, content_key,
+        [&out](ByteView bytes) -> Result<void> {
+            out.insert(out.end(), bytes.begin(), bytes.end());
+            return {};
+        },
+        segment_size));
     return out;
 }
 
@@ -262,8 +265,8 @@ struct SegmentedReader::State {
 
     [[nodiscard]] size_t plain_length(uint64_t index) const
     {
-        return static_cast<size_t>(std::min<uint64_t>(
-            header.segment_size, header.plaintext_length - index * uint64_t(header.segment_size)));
+        return static_cast<size_t>(
+            std::min<uint64_t>(header.segment_size, header.plaintext_length - index * uint64_t(header.segment_size)));
     }
     [[nodiscard]] uint64_t segment_offset(uint64_t index) const
     {
@@ -329,7 +332,8 @@ Result<void> SegmentedReader::State::copy_cached(uint64_t index, size_t within, 
     auto copy_from = [&](const Bytes& plain) { std::copy_n(plain.data() + within, out.size(), out.data()); };
     {
         std::lock_guard lock(mutex);
-        auto hit = std::find_if(cache.begin(), cache.end(), [index](const auto& entry) { return entry.first == index; });
+        auto hit
+            = std::find_if(cache.begin(), cache.end(), [index](const auto& entry) { return entry.first == index; });
         if (hit != cache.end()) {
             cache.splice(cache.begin(), cache, hit);
             copy_from(cache.front().second);
@@ -367,8 +371,7 @@ Result<std::unique_ptr<SegmentedReader>> SegmentedReader::open(
     uint64_t expected = segmented_ciphertext_size(state->header.plaintext_length, state->header.segment_size);
     if (actual != expected)
         return fail(ErrorKind::ContentLengthMismatch,
-            "segmented content is " + std::to_string(actual) + " bytes; its header says "
-                + std::to_string(expected));
+            "segmented content is " + std::to_string(actual) + " bytes; its header says " + std::to_string(expected));
     state->ciphertext = std::move(ciphertext);
     state->count = segment_count(state->header.plaintext_length, state->header.segment_size);
     state->key = TRY(derive_segment_key(content_key, state->header));
@@ -391,9 +394,15 @@ SegmentedReader::SegmentedReader(std::unique_ptr<State> state)
 
 SegmentedReader::~SegmentedReader() = default;
 
-uint64_t SegmentedReader::size() const { return m_state->header.plaintext_length; }
+uint64_t SegmentedReader::size() const
+{
+    return m_state->header.plaintext_length;
+}
 
-uint32_t SegmentedReader::segment_size() const { return m_state->header.segment_size; }
+uint32_t SegmentedReader::segment_size() const
+{
+    return m_state->header.segment_size;
+}
 
 Result<size_t> SegmentedReader::read_at(uint64_t offset, std::span<uint8_t> out)
 {

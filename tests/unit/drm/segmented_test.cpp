@@ -59,7 +59,10 @@ void put_u32be(Bytes& bytes, size_t offset, uint32_t value)
         bytes[offset + i] = static_cast<uint8_t>(value >> (24 - 8 * i));
 }
 
-size_t segment_start(size_t index) { return segmented_header_size + index * segment_stride; }
+size_t segment_start(size_t index)
+{
+    return segmented_header_size + index * segment_stride;
+}
 
 }
 
@@ -178,7 +181,8 @@ TEST(SegmentedReader, reads_at_every_segment_boundary)
     for (uint64_t boundary = small_segment; boundary < plaintext.size(); boundary += small_segment) {
         for (int64_t delta : { -17, -1, 0, 1 }) {
             uint64_t offset = boundary + delta;
-            for (size_t length : { size_t(1), size_t(2), size_t(34), size_t(small_segment), size_t(small_segment + 1) }) {
+            for (size_t length :
+                { size_t(1), size_t(2), size_t(34), size_t(small_segment), size_t(small_segment + 1) }) {
                 Bytes out(length);
                 size_t count = (*reader)->read_at(offset, out).value();
                 size_t expected = std::min<size_t>(length, plaintext.size() - offset);
@@ -231,11 +235,14 @@ TEST(SegmentedReader, streams_to_a_sink_and_stops_on_its_error)
     Bytes plaintext = pattern_bytes(3 * small_segment);
     MemoryByteSource source(plaintext);
     int calls = 0;
-    auto result = encrypt_segmented(source, test_key().view(), [&](ByteView) -> Result<void> {
-        if (++calls == 3)
-            return fail(ErrorKind::Io, "disk full");
-        return {};
-    }, small_segment);
+    auto result = encrypt_segmented(
+        source, test_key().view(),
+        [&](ByteView) -> Result<void> {
+            if (++calls == 3)
+                return fail(ErrorKind::Io, "disk full");
+            return {};
+        },
+        small_segment);
     ASSERT_FALSE(result);
     EXPECT_EQ(result.error().kind, ErrorKind::Io);
     EXPECT_EQ(calls, 3);
@@ -290,9 +297,9 @@ TEST(SegmentedTamper, each_header_field_gives_its_own_kind)
     EXPECT_EQ(kind_after([](Bytes& c) { put_u32be(c, 8, 8192); }), ErrorKind::ContentLengthMismatch);
     EXPECT_EQ(kind_after([](Bytes& c) { put_u64be(c, 12, 5001); }), ErrorKind::ContentLengthMismatch);
     EXPECT_EQ(kind_after([](Bytes& c) { put_u64be(c, 12, UINT64_MAX); }), ErrorKind::MalformedHeader);
-    EXPECT_EQ(kind_after([](Bytes& c) { c[25] ^= 1; }), ErrorKind::ContentTampered);  // salt
-    EXPECT_EQ(kind_after([](Bytes& c) { c[40] ^= 1; }), ErrorKind::ContentTampered);  // nonce prefix
-    EXPECT_EQ(kind_after([](Bytes& c) { c[47] = 1; }), ErrorKind::MalformedHeader);   // reserved tail
+    EXPECT_EQ(kind_after([](Bytes& c) { c[25] ^= 1; }), ErrorKind::ContentTampered); // salt
+    EXPECT_EQ(kind_after([](Bytes& c) { c[40] ^= 1; }), ErrorKind::ContentTampered); // nonce prefix
+    EXPECT_EQ(kind_after([](Bytes& c) { c[47] = 1; }), ErrorKind::MalformedHeader);  // reserved tail
 }
 
 TEST(SegmentedTamper, consistent_header_changes_still_fail_authentication)

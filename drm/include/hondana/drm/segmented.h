@@ -33,14 +33,18 @@ inline constexpr uint32_t max_segment_size = 16 * 1024 * 1024;
 inline constexpr size_t segmented_header_size = 48;
 inline constexpr size_t segment_tag_size = 16;
 
-// Size of the protected form of `plaintext_length` bytes.
+// Size of the protected form of `plaintext_length` bytes; 0 when
+// `segment_size` is outside [min_segment_size, max_segment_size] or the
+// length would need more than 2^32 segments.
 [[nodiscard]] uint64_t segmented_ciphertext_size(uint64_t plaintext_length, uint32_t segment_size);
 
 // Receives output in order; an error stops encryption and is returned.
 using ByteSink = std::function<Result<void>(ByteView)>;
 
 // Encrypts `plaintext` (read through its ByteSource, so files of any size
-// stream) to `sink`. The key is the 32-byte content key.
+// stream) to `sink`, with a fresh random salt and nonce prefix. The key is
+// the 32-byte content key. InvalidArgument for another key size or segment
+// size; the sink's or the source's error as it is.
 [[nodiscard]] Result<void> encrypt_segmented(
     ByteSource& plaintext, ByteView content_key, const ByteSink& sink, uint32_t segment_size = default_segment_size);
 // Convenience for small buffers.
@@ -49,11 +53,21 @@ using ByteSink = std::function<Result<void>(ByteView)>;
 
 // The plaintext of segmented content, as a random-access source. Open checks
 // the header, the ciphertext length and the final segment; each read
-// decrypts only the segments it touches and keeps the last few in a small
-// cache. Concurrent reads are safe.
+// decrypts only the segments it touches: a whole segment straight into the
+// caller's buffer, a part of one through a small LRU cache of decrypted
+// segments (`cached_segments`, 0 for none). Concurrent reads are safe (the
+// cache and a pool of keyed cipher contexts are behind a mutex; decryption
+// runs outside it). A read that meets a segment failing authentication
+// returns ContentTampered and wipes what it had put in the caller's buffer
+// for that segment: unauthenticated bytes never reach the caller.
 class SegmentedReader final : public ByteSource {
 public:
-    // MalformedHeader, UnsupportedVersion, ContentLengthMismatch, ContentTampered.
+    // InvalidArgument (null source, key not 32 bytes); MalformedHeader
+    // (shorter than the header, bad magic, non-zero reserved bytes, segment
+    // size out of range, more than 2^32 segments); UnsupportedVersion;
+    // ContentLengthMismatch (the ciphertext is not the size the header
+    // implies: truncated or extended); ContentTampered (the final segment
+    // fails: wrong key, changed header, segments moved).
     [[nodiscard]] static Result<std::unique_ptr<SegmentedReader>> open(
         std::shared_ptr<ByteSource> ciphertext, ByteView content_key, size_t cached_segments = 4);
     ~SegmentedReader() override;
