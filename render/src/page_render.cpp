@@ -125,4 +125,11 @@ Result<std::vector<uint8_t>> encode_png(std::shared_ptr<Engine> engine, const Pa
     return std::vector<uint8_t>(data, data + length);
 }
 
+Result<std::vector<uint8_t>> render_page_png(
+    std::shared_ptr<Engine> engine, const Document& document, int page, float scale, Theme theme)
+{
+    auto image = TRY(document.render_page(page, scale, theme));
+    return encode_png(std::move(engine), image);
+}
+
 }

@@ -85,4 +85,9 @@ private:
 // PNG bytes of a rendered image (for screenshots and `hondana-cli render`).
 [[nodiscard]] Result<std::vector<uint8_t>> encode_png(std::shared_ptr<Engine> engine, const PageImage& image);
 
+// One call for `hondana-cli render ID --page N --out page.png [--scale S]`:
+// page `page` (0-based) at `scale` as PNG bytes, through the same path as the reader.
+[[nodiscard]] Result<std::vector<uint8_t>> render_page_png(
+    std::shared_ptr<Engine> engine, const Document& document, int page, float scale, Theme theme = Theme::Normal);
+
 }
