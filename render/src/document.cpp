@@ -152,6 +152,11 @@ Result<std::unique_ptr<Document>> Document::open_pdf(
 Result<std::unique_ptr<Document>> Document::open_epub(
     std::shared_ptr<Engine> engine, std::shared_ptr<ResourceProvider> resources, const OpenOptions& options)
 {
+    std::string opf_path = package_document_path(*resources);
+    bool has_opf = std::any_of(resources->entries().begin(), resources->entries().end(),
+        [&](const ResourceEntry& entry) { return entry.path == opf_path; });
+    if (!opf_path.empty() && !has_opf)
+        resources = repair_missing_package_document(std::move(resources), opf_path);
     auto info = TRY(read_epub_info(*resources));
     auto zip = TRY(synthetic_zip(resources));
     auto state = TRY(new_state(std::move(engine), options));

@@ -70,6 +70,11 @@ struct EpubInfo {
     std::optional<Size> viewport; // of the first spine item, for pre-paginated books
 };
 [[nodiscard]] Result<EpubInfo> read_epub_info(ResourceProvider& resources);
+// The path of the package document named by META-INF/container.xml (empty when none).
+[[nodiscard]] std::string package_document_path(ResourceProvider& resources);
+// `resources` plus a package document made from their XHTML files, at `opf_path`.
+[[nodiscard]] std::shared_ptr<ResourceProvider> repair_missing_package_document(
+    std::shared_ptr<ResourceProvider> resources, const std::string& opf_path);
 // The entries of the `toc` nav in an EPUB 3 navigation document whose path is `nav_path`.
 [[nodiscard]] std::vector<NavEntry> parse_navigation(std::string_view nav, const std::string& nav_path);
 

@@ -148,6 +148,15 @@ std::optional<Size> first_page_viewport(ResourceProvider& resources, const std::
 
 }
 
+std::string package_document_path(ResourceProvider& resources)
+{
+    auto container = read_text(resources, "META-INF/container.xml");
+    if (!container)
+        return {};
+    size_t from = 0;
+    return attribute(find_tag(*container, "rootfile", from), "full-path");
+}
+
 Result<EpubInfo> read_epub_info(ResourceProvider& resources)
 {
     auto container = read_text(resources, "META-INF/container.xml");

@@ -194,11 +194,21 @@ private:
     size_t m_current_index { static_cast<size_t>(-1) };
 };
 
+// Files that describe protection the resources no longer have: their
+// plaintext is what the ZIP serves, and MuPDF refuses an EPUB that has them.
+bool describes_protection(std::string_view path)
+{
+    return path == "META-INF/encryption.xml" || path == "META-INF/rights.xml" || path == "META-INF/license.lcpl"
+        || path == "META-INF/signatures.xml";
+}
+
 // Entry order: `mimetype` first, as EPUB readers expect, then the rest as given.
 std::vector<size_t> entry_order(const std::vector<ResourceEntry>& entries)
 {
     std::vector<size_t> order;
     for (size_t i = 0; i < entries.size(); ++i) {
+        if (describes_protection(entries[i].path))
+            continue;
         if (entries[i].path == "mimetype")
             order.insert(order.begin(), i);
         else
@@ -250,7 +260,8 @@ Result<std::shared_ptr<drm::ByteSource>> synthetic_zip(
     Piece tail;
     tail.offset = offset;
     tail.header = std::move(directory);
-    auto count = static_cast<uint16_t>(entries.size());
+    auto count = static_cast<uint16_t>(std::count_if(pieces.begin(), pieces.end(),
+        [](const Piece& piece) { return piece.entry < 0; }));
     auto directory_size = static_cast<uint32_t>(tail.header.size());
     put32(tail.header, end_of_directory_signature);
     put16(tail.header, 0);
