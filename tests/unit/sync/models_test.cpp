@@ -1,0 +1,64 @@
+#include "hondana/sync/models.h"
+
+#include <gtest/gtest.h>
+
+#include "hondana/sync/service_client.h"
+
+using namespace hondana::sync;
+using nlohmann::json;
+
+TEST(Models, parses_a_session_with_its_user)
+{
+    auto session = parse_session(json::parse(R"({"access_token":"a","access_expires_at":"2026-11-22T01:00:00Z",
+        "refresh_token":"r","refresh_expires_at":"2026-12-22T01:00:00Z",
+        "user":{"id":"u1","login_id":"alice","display_name":"Alice","role":"student","school":"s1","classes":["1-A"]}})"));
+    ASSERT_TRUE(session) << session.error().message;
+    EXPECT_EQ(session->user.login_id, "alice");
+    EXPECT_EQ(session->user.classes.at(0), "1-A");
+}
+
+TEST(Models, missing_or_mistyped_members_are_named)
+{
+    auto loan = parse_loan(json::parse(R"({"id":"l1","title_id":"t1","start":"2026-11-22T01:00:00Z","status":"active"})"));
+    ASSERT_FALSE(loan);
+    EXPECT_EQ(loan.error().kind, ErrorKind::MalformedResponse);
+    EXPECT_NE(loan.error().message.find("`end`"), std::string::npos);
+    auto bad_time = parse_loan(json::parse(
+        R"({"id":"l1","title_id":"t1","start":"yesterday","end":"2026-11-22T01:00:00Z","status":"active"})"));
+    ASSERT_FALSE(bad_time);
+    EXPECT_NE(bad_time.error().message.find("RFC 3339"), std::string::npos);
+    EXPECT_FALSE(parse_user(json::parse("[]")));
+}
+
+TEST(Models, parses_an_opds_catalog_page)
+{
+    auto page = parse_catalog(json::parse(R"({"metadata":{"title":"Catalog","numberOfItems":41,"itemsPerPage":20,"currentPage":1},
+        "links":[{"rel":"next","href":"/v1/catalog?page=2"}],
+        "publications":[{"metadata":{"identifier":"t1","title":"はらぺこ","language":"ja","author":"A",
+        "hondana:readingLevel":2},"hondana:availability":{"copies":3,"available":1,"queue":0}}]})"));
+    ASSERT_TRUE(page) << page.error().message;
+    EXPECT_TRUE(page->has_next);
+    EXPECT_EQ(page->entries.at(0).available, 1);
+    EXPECT_EQ(page->entries.at(0).reading_level, 2);
+}
+
+TEST(Models, parses_a_status_document)
+{
+    auto status = parse_licence_status(json::parse(R"({"id":"lic","status":"returned","message":"m",
+        "updated":{"license":"2026-11-22T01:00:00Z","status":"2026-11-22T02:00:00Z"},
+        "events":[{"type":"return","name":"tablet","id":"tablet-1","timestamp":"2026-11-22T02:00:00Z"}]})"));
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->status, "returned");
+    EXPECT_EQ(status->events.size(), 1u);
+}
+
+TEST(Models, unknown_problem_types_are_service_errors_and_known_ones_map)
+{
+    EXPECT_EQ(kind_for_problem("device-revoked"), ErrorKind::DeviceRevoked);
+    EXPECT_FALSE(kind_for_problem("something-new"));
+    HttpResponse response { 418, {}, R"({"type":"urn:hondana:problem:something-new","title":"New"})" };
+    EXPECT_EQ(error_from_response(response, "GET /x").kind, ErrorKind::ServiceError);
+    HttpResponse plain { 404, {}, "not json" };
+    EXPECT_EQ(error_from_response(plain, "GET /x").kind, ErrorKind::HttpStatus);
+    EXPECT_EQ(percent_encode("a b/ç"), "a%20b%2F%C3%A7");
+}
