@@ -71,8 +71,8 @@ struct LicenceSpec {
     base::Timestamp end;
     std::optional<base::Timestamp> offline_until;
     std::string content_href { "https://lending.test/v1/content/title-1" };
-    std::optional<uint64_t> length;
-    std::optional<std::string> hash;
+    uint64_t length { 1000 };
+    std::string hash = std::string(64, 'a');
 };
 
 // A signed device-profile licence as the service would send it.
