@@ -5,6 +5,7 @@
 #include "hondana/drm/licence.h"
 
 #include <openssl/evp.h>
+#include <openssl/x509v3.h>
 
 namespace hondana::drm {
 
@@ -28,6 +29,24 @@ Result<SignatureAlgorithm> signature_algorithm(std::string_view uri)
     if (uri == rsa_sha256_uri)
         return SignatureAlgorithm::RsaPkcs1Sha256;
     return fail(ErrorKind::UnsupportedAlgorithm, "signature algorithm \"" + std::string(uri) + "\" is not supported");
+}
+
+// Whether the tenant PKI let `certificate` sign licences of `profile`. A
+// device profile licence needs the licence-signing EKU. Whatever the
+// profile, a TLS client certificate without it is refused: its key sits on
+// a device, and a device must not be able to vouch for a licence (not even a
+// basic-profile one carrying a content key it already knows).
+Result<void> check_signer_role(const Certificate& certificate, std::string_view profile)
+{
+    bool licence_signer = certificate.has_extended_key_usage(licence_signing_eku_oid);
+    X509* native = certificate.native();
+    bool client = (X509_get_extension_flags(native) & EXFLAG_XKUSAGE) != 0
+        && (X509_get_extended_key_usage(native) & XKU_SSL_CLIENT) != 0;
+    if (licence_signer || (profile != hondana_device_profile && !client))
+        return {};
+    return fail(ErrorKind::UntrustedRoot,
+        "the certificate that signed this licence (" + certificate.subject_common_name()
+            + ") is not a licence-signing certificate");
 }
 
 }
@@ -69,11 +88,7 @@ Result<void> verify_licence(const Licence& licence, const Certificate& trusted_r
     // signed it; then whether the signer is trusted, at the signing time.
     TRY(verify_signature(certificate.public_key(), algorithm, as_bytes(*bytes), signature.value));
     TRY(verify_certificate_chain(certificate, trusted_root, licence.signing_time()));
-    if (licence.profile == hondana_device_profile && !certificate.has_extended_key_usage(licence_signing_eku_oid))
-        return fail(ErrorKind::UntrustedRoot,
-            "the certificate that signed this licence is not a licence-signing certificate ("
-                + certificate.subject_common_name() + ")");
-    return {};
+    return check_signer_role(certificate, licence.profile);
 }
 
 }

@@ -56,6 +56,8 @@ void check_round_trips(const Licence& licence)
 
 }
 
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     const Certificate* root = test_root();

@@ -266,6 +266,18 @@ TEST(LicenceSignature, device_licence_needs_a_licence_signing_certificate)
     Licence licence = test::device_licence(device_key.public_key());
     ok(sign_licence(licence, device_key, device_cert));
     expect_kind(verify_licence(licence, pki.root), ErrorKind::UntrustedRoot);
+    // Nor a basic-profile one (which could carry a content key the device already knows).
+    Licence basic = ok(parse_licence(committed("basic-valid.lcpl")));
+    ok(sign_licence(basic, device_key, device_cert));
+    expect_kind(verify_licence(basic, pki.root), ErrorKind::UntrustedRoot);
+    // A basic-profile licence signed by a certificate without our EKU (as LCP
+    // providers' are) is fine as long as it is not a client certificate.
+    PrivateKey provider_key = ok(PrivateKey::generate_p256());
+    Certificate provider = ok(issue_certificate(
+        test::request("provider", CertificateRole::TlsServer, "2026-01-01T00:00:00Z", "2030-01-01T00:00:00Z"),
+        provider_key.public_key(), &pki.root, pki.root_key));
+    ok(sign_licence(basic, provider_key, provider));
+    EXPECT_TRUE(verify_licence(basic, pki.root));
 }
 
 TEST(LicenceSignature, unsigned_or_badly_signed_licences_are_refused)

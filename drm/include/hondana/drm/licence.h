@@ -139,9 +139,10 @@ struct Licence {
 // Verifies a licence: the signature holds over the canonical form of
 // `document` without `signature` (checked first, so an altered licence is
 // SignatureInvalid whoever signed it), its certificate chains to
-// `trusted_root` with every certificate valid at `signing_time()`, and, for
-// the device profile, the certificate is a licence-signing one
-// (licence_signing_eku_oid). Kinds: MissingField (unsigned),
+// `trusted_root` with every certificate valid at `signing_time()`, and the
+// certificate may sign licences: the device profile needs
+// licence_signing_eku_oid, and a TLS client (device) certificate without it
+// is refused for any profile. Kinds: MissingField (unsigned),
 // UnsupportedAlgorithm, MalformedCertificate, SignatureInvalid,
 // UntrustedRoot, CertificateNotValidAtIssue.
 [[nodiscard]] Result<void> verify_licence(const Licence& licence, const Certificate& trusted_root);
