@@ -162,12 +162,17 @@ Result<Bytes> PublicKey::p256_point() const
 {
     if (type() != KeyType::EcP256)
         return fail(ErrorKind::InvalidArgument, "key is not a P-256 key");
+    // From the coordinates, so a key that arrived in compressed form gives
+    // the uncompressed point too.
+    BIGNUM* x = nullptr;
+    BIGNUM* y = nullptr;
+    bool got = EVP_PKEY_get_bn_param(m_key.get(), OSSL_PKEY_PARAM_EC_PUB_X, &x) == 1
+        && EVP_PKEY_get_bn_param(m_key.get(), OSSL_PKEY_PARAM_EC_PUB_Y, &y) == 1;
+    detail::Bignum x_owner { x };
+    detail::Bignum y_owner { y };
     Bytes point(p256_point_size);
-    size_t length = 0;
-    if (EVP_PKEY_get_octet_string_param(
-            m_key.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point.data(), point.size(), &length)
-            != 1
-        || length != p256_point_size || point[0] != 0x04)
+    point[0] = 0x04;
+    if (!got || BN_bn2binpad(x, point.data() + 1, 32) != 32 || BN_bn2binpad(y, point.data() + 33, 32) != 32)
         return crypto_failure("reading the P-256 public point");
     return point;
 }

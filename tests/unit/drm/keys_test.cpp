@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -82,6 +83,23 @@ TEST(Keys, public_key_round_trips_through_pem_der_and_point)
     ASSERT_EQ(point.size(), 65u);
     EXPECT_EQ(point[0], 0x04);
     EXPECT_EQ(ok(PublicKey::from_p256_point(point)).spki_der(), key.spki_der());
+}
+
+TEST(Keys, compressed_spki_gives_the_uncompressed_point)
+{
+    PublicKey key = ok(PrivateKey::generate_p256()).public_key();
+    PkeyPtr compressed { EVP_PKEY_dup(key.native()), EVP_PKEY_free };
+    ASSERT_EQ(EVP_PKEY_set_utf8_string_param(compressed.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                  const_cast<char*>(OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_COMPRESSED)),
+        1);
+    unsigned char* der = nullptr;
+    int length = i2d_PUBKEY(compressed.get(), &der);
+    ASSERT_GT(length, 0);
+    Bytes spki(der, der + length);
+    OPENSSL_free(der);
+    EXPECT_LT(spki.size(), key.spki_der().size()); // really the 33-byte form
+    PublicKey parsed = ok(PublicKey::from_spki_der(spki));
+    EXPECT_EQ(ok(parsed.p256_point()), ok(key.p256_point()));
 }
 
 TEST(Keys, private_key_round_trips_through_pkcs8_pem_and_der)
