@@ -309,6 +309,9 @@ Result<Policy> load_policy(const PolicyLocations& locations)
     Merged merged;
     std::vector<fs::path> files;
     if (locations.explicit_file) {
+        std::error_code error;
+        if (!fs::is_regular_file(*locations.explicit_file, error))
+            return fail(ErrorKind::PolicyMissing, "policy file " + locations.explicit_file->string() + " not found");
         TRY(merge_file(merged, *locations.explicit_file));
         files.push_back(*locations.explicit_file);
         return build(merged, std::move(files));

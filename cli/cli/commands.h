@@ -1,0 +1,37 @@
+#pragma once
+
+// hondana-cli's commands over hondana::reader::Reader. Each returns the
+// process exit code (docs/reader.md lists them) and prints results on stdout,
+// errors on stderr as "hondana-cli: error <name> <message>".
+
+#include <optional>
+#include <string>
+
+#include "hondana/reader/reader.h"
+
+namespace hondana::cli {
+
+struct GlobalOptions {
+    std::optional<std::string> policy;
+    std::optional<std::string> home;
+};
+
+int run_enrol(reader::Reader& reader);
+int run_login(reader::Reader& reader, const std::string& login_id);
+int run_logout(reader::Reader& reader);
+int run_catalog(reader::Reader& reader, const std::string& query, int page);
+int run_loans(reader::Reader& reader);
+int run_borrow(reader::Reader& reader, const std::string& title_id);
+int run_reserve(reader::Reader& reader, const std::string& title_id);
+int run_return(reader::Reader& reader, const std::string& id);
+int run_renew(reader::Reader& reader, const std::string& id);
+int run_download(reader::Reader& reader, const std::string& title_id);
+int run_open(reader::Reader& reader, const std::string& title_id);
+int run_doctor(reader::Reader& reader);
+int run_wipe(reader::Reader& reader, bool confirmed);
+int run_open_lcp(const std::string& file, const std::optional<std::string>& passphrase);
+
+// Prints an error and returns its exit code.
+int report(const reader::Error& error);
+
+}
