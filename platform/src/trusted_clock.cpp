@@ -40,8 +40,12 @@ TrustedTime TrustedClock::now()
     auto wall = m_clock.wall_now();
     auto monotonic = m_clock.monotonic_now().count();
     TrustedTime result { wall, ClockState::Unsynced };
+    // A monotonic reading that went backwards or jumped implausibly far (a
+    // faked clock) is not used: the ratchet and the wall clock decide instead.
+    constexpr int64_t max_plausible_uptime_ms = int64_t { 3650 } * 24 * 3600 * 1000;
     bool same_boot = m_ratchet.server_time && m_ratchet.boot_id == m_clock.boot_id()
-        && monotonic >= m_ratchet.monotonic_at_server_ms;
+        && monotonic >= m_ratchet.monotonic_at_server_ms
+        && monotonic - m_ratchet.monotonic_at_server_ms < max_plausible_uptime_ms;
     bool rollback = m_ratchet.last_wall.time_since_epoch().count() != 0 && wall + rollback_tolerance < m_ratchet.last_wall;
     if (same_boot) {
         auto elapsed = duration_cast<seconds>(std::chrono::milliseconds(monotonic - m_ratchet.monotonic_at_server_ms));
