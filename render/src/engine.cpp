@@ -113,6 +113,8 @@ ErrorKind kind_for_mupdf_code(int code, ErrorKind fallback)
 
 }
 
+std::string_view mupdf_version() { return FZ_VERSION; }
+
 Result<detail::ContextHandle> Engine::State::clone_context()
 {
     fz_context* clone = fz_clone_context(base.get());

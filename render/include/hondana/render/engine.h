@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string_view>
 
 #include "hondana/render/error.h"
 
@@ -19,6 +20,9 @@ struct EngineOptions {
     // fails and the operation ends with LimitExceeded (zip and image bombs).
     size_t memory_limit_bytes { 1024u * 1024 * 1024 };
 };
+
+// The MuPDF version render/ was built against (for the about screen and logs).
+[[nodiscard]] std::string_view mupdf_version();
 
 class Engine {
 public:

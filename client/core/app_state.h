@@ -1,0 +1,148 @@
+#pragma once
+
+// Everything the reader's screens show, owned by the App on the main thread.
+// Views draw from it (const) and send Commands; background work reports back
+// through the MainQueue, which runs its closures on the main thread between
+// frames. `to_json` is what `hondana --script` queries.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hondana/render/renderer.h"
+#include "hondana/sync/sync_worker.h"
+
+namespace hondana::client {
+
+enum class Screen { Status, SignIn, Bookshelf, Catalog, Reader, Settings };
+[[nodiscard]] std::string_view screen_name(Screen screen);
+
+enum class FitMode { Page, Width };
+enum class Panel { None, Contents, Bookmarks, Search };
+
+struct ErrorShown {
+    std::string code;        // stable, for example "render.malformed_document"
+    std::string message_key; // catalog key of the sentence shown
+    std::string detail;      // technical detail, shown small
+};
+
+struct BookmarkEntry {
+    int64_t id { 0 };
+    int page { 0 };
+    std::string label;
+    uint64_t mark { 0 };
+};
+
+struct ReaderState {
+    bool open { false };
+    bool opening { false };
+    std::string book_id;
+    std::string title;
+    int page { 0 };
+    int page_count { 0 };
+    std::string page_label;
+    render::ReadingProgression progression { render::ReadingProgression::LeftToRight };
+    render::LayoutKind layout { render::LayoutKind::Fixed };
+    render::Size page_size { 595, 842 };
+    bool spread { false };
+    FitMode fit { FitMode::Page };
+    float zoom { 1.0f };
+    float pan_x { 0 };
+    float pan_y { 0 };
+    float text_size { 12 };
+    Panel panel { Panel::None };
+    std::vector<render::OutlineItem> outline;
+    std::vector<BookmarkEntry> bookmarks;
+    std::string search_query;
+    bool searching { false };
+    std::vector<render::SearchHit> hits;
+    int current_hit { -1 };
+    std::vector<render::Link> links; // of the visible pages, for clicks
+    std::vector<int> link_pages;
+    std::string blocked_link;        // the last external link refused (shown as a notice)
+    // Rendered pages ready to draw (only those wanted now).
+    std::map<std::pair<int, int>, std::shared_ptr<const render::PageImage>> images; // (page, scale_milli)
+    std::vector<render::PageKey> requested; // what the page view asked for last
+    uint64_t layout_generation { 0 };
+};
+
+struct LoanView {
+    std::string loan_id;
+    std::string title_id;
+    std::string title;
+    std::string due;   // RFC 3339
+    bool ready_offline { false };
+    std::optional<int> download_percent;
+};
+
+struct ReservationView {
+    std::string title;
+    int64_t position { 0 };
+};
+
+struct CatalogItemView {
+    std::string id;
+    std::string title;
+    std::string author;
+    int64_t copies { 0 };
+    int64_t available { 0 };
+    int64_t queue { 0 };
+};
+
+struct LocalBook {
+    std::string id;
+    std::string title;
+    std::string path;
+};
+
+struct OnlineState {
+    bool policy_loaded { false };
+    std::string policy_source;
+    std::string device_id;
+    bool enrolled { false };
+    std::string network; // trusted, untrusted, offline, unknown
+    std::string network_reason;
+    std::string admin_action;
+    bool signed_in { false };
+    bool signing_in { false };
+    bool offline_mode { false };
+    bool totp_required { false };
+    std::optional<int> remaining_attempts;
+    bool locked { false };
+    std::string user_name;
+    std::vector<LoanView> loans;
+    std::vector<ReservationView> reservations;
+    std::vector<CatalogItemView> catalog;
+    bool catalog_loading { false };
+};
+
+struct AppState {
+    Screen screen { Screen::Status };
+    std::string language { "ja" };
+    float ui_text_scale { 1.0f };
+    float dpi_scale { 1.0f };
+    render::Theme theme { render::Theme::Normal };
+    std::optional<ErrorShown> error;
+    std::string notice_key; // a short message (catalog key) shown until dismissed
+    ReaderState reader;
+    OnlineState online;
+    std::vector<LocalBook> local_books;
+    uint64_t frame { 0 };
+};
+
+// The queryable part of the state (screen, page, error, …) as JSON.
+[[nodiscard]] nlohmann::json to_json(const AppState& state);
+
+[[nodiscard]] std::string_view theme_name(render::Theme theme);
+[[nodiscard]] std::optional<render::Theme> theme_from_name(std::string_view name);
+
+// Work results that must touch AppState: posted from any thread, run on the
+// main thread once per frame.
+using MainQueue = sync::ResultQueue<std::function<void(AppState&)>>;
+
+}

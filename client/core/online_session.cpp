@@ -1,0 +1,166 @@
+#include "core/online_session.h"
+
+#include <charconv>
+
+#include "hondana/base/time.h"
+#include "core/online_session_core.h"
+
+namespace hondana::client {
+
+namespace {
+
+std::string network_name(platform::NetworkTrustState state)
+{
+    switch (state) {
+    case platform::NetworkTrustState::Trusted:
+        return "trusted";
+    case platform::NetworkTrustState::Untrusted:
+        return "untrusted";
+    case platform::NetworkTrustState::Offline:
+        return "offline";
+    case platform::NetworkTrustState::Unknown:
+        return "unknown";
+    }
+    return "unknown";
+}
+
+
+}
+
+OnlineSession::OnlineSession(OnlineOptions options, MainQueue& queue)
+    : m_queue(queue)
+    , m_core(std::make_shared<Core>())
+{
+    m_core->options = std::move(options);
+}
+
+OnlineSession::~OnlineSession() { m_worker.clear(); }
+
+bool OnlineSession::available() const { return true; }
+
+void OnlineSession::post(std::function<void(Core&)> job)
+{
+    m_worker.post([core = m_core, job = std::move(job)] { job(*core); });
+}
+
+void OnlineSession::start()
+{
+    post([this](Core& core) {
+        reader::ReaderOptions options;
+        if (core.options.policy)
+            options.policy.explicit_file = *core.options.policy;
+        options.home = core.options.home;
+        auto opened = reader::Reader::open(std::move(options));
+        if (!opened) {
+            m_queue.push([error = opened.error()](AppState& s) {
+                s.online.policy_loaded = false;
+                s.online.admin_action = error.message;
+            });
+            return;
+        }
+        core.reader = std::move(*opened);
+        const auto& policy = core.reader->policy();
+        std::string source = policy.files.empty() ? "default" : policy.files.back().string();
+        bool enrolled = core.reader->enrolled();
+        m_queue.push([source, device = policy.device_id, enrolled, language = policy.language](AppState& s) {
+            s.online.policy_loaded = true;
+            s.online.policy_source = source;
+            s.online.device_id = device;
+            s.online.enrolled = enrolled;
+            s.online.admin_action = enrolled ? "" : "enrol";
+            if (enrolled && s.screen == Screen::Status)
+                s.screen = Screen::SignIn;
+        });
+    });
+    check_network();
+}
+
+void OnlineSession::check_network()
+{
+    post([this](Core& core) {
+        if (!core.reader)
+            return;
+        auto report = core.reader->check_network();
+        m_queue.push([state = network_name(report.state), reason = report.reason](AppState& s) {
+            s.online.network = state;
+            s.online.network_reason = reason;
+        });
+    });
+}
+
+void OnlineSession::enrol()
+{
+    post([this](Core& core) {
+        if (!core.reader)
+            return;
+        auto enrolled = core.reader->enrol();
+        m_queue.push([enrolled](AppState& s) {
+            if (!enrolled) {
+                s.error = shown(enrolled.error(), "status.not_enrolled");
+                s.online.admin_action = enrolled.error().message;
+                return;
+            }
+            s.online.enrolled = true;
+            s.online.admin_action.clear();
+            s.screen = Screen::SignIn;
+        });
+        if (enrolled)
+            check_network();
+    });
+}
+
+void OnlineSession::sign_in(std::string login_id, std::string password, std::string totp)
+{
+    m_queue.push([](AppState& s) { s.online.signing_in = true; });
+    post([this, login_id = std::move(login_id), password = std::move(password), totp = std::move(totp)](Core& core) {
+        if (!core.reader)
+            return;
+        std::optional<std::string> code;
+        if (!totp.empty())
+            code = totp;
+        auto signed_in = core.reader->sign_in(login_id, password, code);
+        std::shared_ptr<PositionStore> positions;
+        if (signed_in)
+            positions = file_position_store(core.reader->paths().user_dir(login_id) / "positions.json");
+        m_queue.push([this, signed_in, positions](AppState& s) {
+            s.online.signing_in = false;
+            if (!signed_in) {
+                const auto& error = signed_in.error();
+                s.online.locked = error.kind == reader::ErrorKind::Locked;
+                s.online.totp_required = s.online.totp_required || error.message.find("totp") != std::string::npos;
+                s.online.remaining_attempts = remaining_attempts(error.message);
+                s.error = shown(error, message_key_for(error));
+                return;
+            }
+            m_positions = positions;
+            s.error.reset();
+            s.online.signed_in = true;
+            s.online.locked = false;
+            s.online.remaining_attempts.reset();
+            s.online.offline_mode = signed_in->mode == store::SignInMode::Offline;
+            s.online.user_name = signed_in->user.display_name;
+            s.screen = Screen::Bookshelf;
+        });
+        if (signed_in)
+            refresh_loans();
+    });
+}
+
+void OnlineSession::sign_out()
+{
+    m_positions.reset();
+    post([this](Core& core) {
+        if (core.reader)
+            (void)core.reader->sign_out();
+        m_queue.push([](AppState& s) {
+            s.online.signed_in = false;
+            s.online.offline_mode = false;
+            s.online.loans.clear();
+            s.online.reservations.clear();
+            s.online.catalog.clear();
+            s.screen = Screen::SignIn;
+        });
+    });
+}
+
+}

@@ -1,0 +1,29 @@
+#pragma once
+
+// OnlineSession's worker-side state and the error mapping both of its
+// sources use (private to core/).
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/online_session.h"
+#include "hondana/reader/reader.h"
+
+namespace hondana::client {
+
+struct OnlineSession::Core {
+    OnlineOptions options;
+    std::unique_ptr<reader::Reader> reader;
+};
+
+// The stable code of the module error behind a reader error ("sync.invalid_credentials").
+[[nodiscard]] std::string error_code_of(const reader::Error& error);
+// The remaining attempts a sign-in failure mentions, if any.
+[[nodiscard]] std::optional<int> remaining_attempts(const std::string& message);
+[[nodiscard]] ErrorShown shown(const reader::Error& error, std::string message_key);
+// The catalog key of the sentence shown for an error.
+[[nodiscard]] std::string message_key_for(const reader::Error& error);
+[[nodiscard]] LoanView loan_view(const sync::Loan& loan);
+
+}

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "views/view.h"
+
+namespace hondana::client {
+
+// Language, UI text size, reading theme; version, policy source and renderer (about).
+class SettingsView final : public View {
+public:
+    using View::View;
+
+protected:
+    void drawContent(const AppState& state) override;
+};
+
+}
