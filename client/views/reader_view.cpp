@@ -102,7 +102,7 @@ void ReaderView::draw_panel(const AppState& state)
         for (size_t i = 0; i < reader.outline.size(); ++i) {
             const auto& item = reader.outline[i];
             ImGui::Indent(static_cast<float>(item.depth) * ImGui::GetFontSize() + 1);
-            if (m_ui.data_row("reader.toc:" + std::to_string(i), item.title) && item.page)
+            if (m_ui.data_row("area.toc:" + std::to_string(i), item.title) && item.page)
                 m_commands.push(command::GoToPage { *item.page });
             ImGui::Unindent(static_cast<float>(item.depth) * ImGui::GetFontSize() + 1);
         }
@@ -113,7 +113,7 @@ void ReaderView::draw_panel(const AppState& state)
         if (reader.bookmarks.empty())
             m_ui.text("reader.no_bookmarks");
         for (const auto& bookmark : reader.bookmarks) {
-            if (m_ui.data_row("reader.bookmark:" + std::to_string(bookmark.id), bookmark.label, bookmark.page == reader.page))
+            if (m_ui.data_row("area.bookmark:" + std::to_string(bookmark.id), bookmark.label, bookmark.page == reader.page))
                 m_commands.push(command::GoToPage { bookmark.page });
         }
         break;
@@ -130,7 +130,7 @@ void ReaderView::draw_panel(const AppState& state)
             const auto& hit = reader.hits[i];
             auto label = m_ui.tr_format("reader.page", { { "label", std::to_string(hit.page + 1) },
                 { "page", std::to_string(hit.page + 1) }, { "count", std::to_string(reader.page_count) } });
-            if (m_ui.data_row("reader.hit:" + std::to_string(i), label, static_cast<int>(i) == reader.current_hit))
+            if (m_ui.data_row("area.hit:" + std::to_string(i), label, static_cast<int>(i) == reader.current_hit))
                 m_commands.push(command::GoToHit { static_cast<int>(i) });
         }
         break;
@@ -187,13 +187,13 @@ void ReaderView::draw_pages(const AppState& state, float x, float y, float width
                 draw->AddRectFilled(ImVec2(px + quad.x0 * scale, top + quad.y0 * scale),
                     ImVec2(px + quad.x1 * scale, top + quad.y1 * scale), IM_COL32(255, 200, 0, 90));
         }
-        m_ui.register_rect("reader.page:" + std::to_string(page), { p0.x, p0.y, p1.x, p1.y });
+        m_ui.register_rect("area.page:" + std::to_string(page), { p0.x, p0.y, p1.x, p1.y });
         m_placed.push_back({ page, px, top, page_width, page_height, scale });
     }
     draw->PopClipRect();
     ImGui::SetCursorScreenPos(ImVec2(x, y));
     ImGui::InvisibleButton("##pages", ImVec2(std::max(width, 1.0f), std::max(height, 1.0f)));
-    m_ui.register_last("reader.pages");
+    m_ui.register_last("area.pages");
     auto& io = ImGui::GetIO();
     if (ImGui::IsItemHovered() && io.KeyCtrl && io.MouseWheel != 0)
         m_commands.push(command::Zoom { io.MouseWheel > 0 ? 1.1f : 1 / 1.1f });
