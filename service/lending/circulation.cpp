@@ -9,7 +9,7 @@ namespace hondana::lending {
 namespace {
 
 constexpr std::string_view loan_select = "SELECT l.id, l.title_id, t.title, l.start_at, l.end_at, l.status, l.licence_id, "
-                                         "l.licence_status, l.renewals, l.user_id FROM loans l "
+                                         "l.licence_status, l.renewals, l.user_id, l.tenant_id FROM loans l "
                                          "JOIN titles t ON t.id = l.title_id ";
 
 LoanView read_loan(const storage::Statement& row)
@@ -25,6 +25,7 @@ LoanView read_loan(const storage::Statement& row)
     loan.licence_status = row.text(7);
     loan.renewals = static_cast<int>(row.integer(8));
     loan.user_id = row.integer(9);
+    loan.tenant_id = row.integer(10);
     return loan;
 }
 

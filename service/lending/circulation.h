@@ -30,6 +30,7 @@ struct LoanView {
     std::string licence_status;
     int renewals { 0 };
     int64_t user_id { 0 };
+    int64_t tenant_id { 0 };
 };
 
 struct ReservationView {

@@ -1,0 +1,113 @@
+#include "app/serve.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <iostream>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "api/api.h"
+#include "http/log.h"
+#include "http/server.h"
+#include "http/tls_context.h"
+#include "lending/audit.h"
+#include "lending/files.h"
+#include "lending/worker_pool.h"
+
+namespace hondana::app {
+
+namespace {
+
+constexpr auto sweep_period = std::chrono::seconds(60);
+
+// Settles expired loans and holds, and logs the audit head (an anchor kept
+// outside the database: see lending/audit.h).
+void sweep(lending::LendingService& service)
+{
+    if (auto settled = service.circulation().settle_all(); !settled)
+        http::log_event(http::LogLevel::Failure, "sweep.failed", { { "reason", settled.error().message } });
+    auto head = service.store().read([](storage::Database& db) -> lending::Result<lending::AuditHead> {
+        auto row = TRY_DB(db.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
+        if (!TRY_DB(row.step()))
+            return lending::AuditHead {};
+        return lending::AuditHead { row.integer(0), row.text(1) };
+    });
+    if (head && head->seq > 0)
+        http::log_event(http::LogLevel::Info, "audit.head", { { "head", lending::format_audit_head(*head) } });
+}
+
+void schedule_sweep(boost::asio::steady_timer& timer, lending::LendingService& service)
+{
+    timer.expires_after(sweep_period);
+    timer.async_wait([&timer, &service](const boost::system::error_code& ec) {
+        if (ec)
+            return;
+        sweep(service);
+        schedule_sweep(timer, service);
+    });
+}
+
+bool write_ready_file(const std::filesystem::path& path, const http::Server& server, const lending::LendingService& service)
+{
+    nlohmann::json ready = { { "address", server.local_address() }, { "port", server.local_port() },
+        { "pins", service.pki().tls_pins() }, { "root_certificate", service.pki().paths().root_certificate().string() },
+        { "pid", static_cast<int64_t>(::getpid()) } };
+    auto written = lending::write_file(path, drm::as_bytes(ready.dump(2) + "\n"), 0644, lending::Overwrite::Yes);
+    if (!written)
+        http::log_event(http::LogLevel::Failure, "server.ready_file_failed", { { "reason", written.error().message } });
+    return written.has_value();
+}
+
+}
+
+bool parse_listen(const std::string& text, std::string& address, uint16_t& port)
+{
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+        return false;
+    address = text.substr(0, colon);
+    if (address.size() > 2 && address.front() == '[' && address.back() == ']')
+        address = address.substr(1, address.size() - 2);
+    auto digits = std::string_view(text).substr(colon + 1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    return ec == std::errc() && end == digits.data() + digits.size();
+}
+
+int serve(lending::LendingService& service, const ServeOptions& options)
+{
+    const auto& paths = service.pki().paths();
+    auto client_ca = service.data_dir().root / "pki" / "client-ca.pem";
+    if (auto bundle = lending::write_file(client_ca, drm::as_bytes(service.pki().ca_bundle_pem()), 0644, lending::Overwrite::Yes);
+        !bundle) {
+        std::cerr << "hondana-lending: " << bundle.error().message << "\n";
+        return 1;
+    }
+    auto tls = http::make_server_tls_context({ paths.tls_certificate(), paths.tls_key(), client_ca });
+    if (!tls) {
+        std::cerr << "hondana-lending: " << tls.error().message << "\n";
+        return 1;
+    }
+    // Destroyed (its jobs finished) before the server, whose io_context its jobs answer through.
+    auto password_pool = std::make_unique<lending::WorkerPool>(options.hash_threads, options.hash_queue);
+    auto router = api::make_router(service, *password_pool);
+    http::ServerOptions server_options { options.address, options.port, options.threads, options.limits };
+    auto server = http::Server::create(server_options, *tls, router);
+    if (!server) {
+        std::cerr << "hondana-lending: " << server.error().message << "\n";
+        return 1;
+    }
+    boost::asio::steady_timer sweeper((*server)->io());
+    sweep(service);
+    schedule_sweep(sweeper, service);
+    if (options.on_listening)
+        options.on_listening((*server)->local_address(), (*server)->local_port());
+    if (options.ready_file && !write_ready_file(*options.ready_file, **server, service))
+        return 1;
+    (*server)->run();
+    sweeper.cancel();
+    password_pool.reset();
+    return 0;
+}
+
+}
