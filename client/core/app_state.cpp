@@ -48,7 +48,9 @@ std::optional<render::Theme> theme_from_name(std::string_view name)
 nlohmann::json to_json(const AppState& state)
 {
     const auto& reader = state.reader;
-    nlohmann::json visible = nlohmann::json::array();
+    nlohmann::json outline_pages = nlohmann::json::array();
+    for (const auto& item : reader.outline)
+        outline_pages.push_back(item.page ? *item.page : -1);
     nlohmann::json out {
         { "screen", screen_name(state.screen) },
         { "language", state.language },
@@ -75,6 +77,7 @@ nlohmann::json to_json(const AppState& state)
         { "blocked_link", reader.blocked_link.empty() ? "none" : reader.blocked_link },
         { "bookmarks", reader.bookmarks.size() },
         { "outline", reader.outline.size() },
+        { "outline_pages", outline_pages },
         { "network", state.online.network },
         { "signed_in", state.online.signed_in },
         { "offline_mode", state.online.offline_mode },

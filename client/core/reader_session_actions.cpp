@@ -58,7 +58,7 @@ void ReaderSession::relayout(float text_size, AppState& state)
     }
     ++state.reader.layout_generation;
     state.reader.images.clear();
-    m_worker.post([this, document, text_size, page = state.reader.page] {
+    m_worker.post([this, document, text_size, page = state.reader.page, bookmarks = state.reader.bookmarks]() mutable {
         auto position = document->position_of(page);
         auto settings = document->reflow_settings();
         settings.font_size = text_size;
@@ -68,7 +68,13 @@ void ReaderSession::relayout(float text_size, AppState& state)
         std::optional<render::Error> error;
         if (!laid_out)
             error = laid_out.error();
-        m_queue.push([this, new_page, count, error](AppState& s) {
+        // Page numbers moved: the contents and bookmarks are found again by position.
+        auto outline = document->outline().value_or(std::vector<render::OutlineItem> {});
+        for (auto& bookmark : bookmarks)
+            bookmark.page = document->page_of(render::Position { bookmark.mark }).value_or(bookmark.page);
+        m_queue.push([this, new_page, count, error, outline = std::move(outline), bookmarks = std::move(bookmarks)](AppState& s) {
+            s.reader.outline = outline;
+            s.reader.bookmarks = bookmarks;
             if (error)
                 s.error = ErrorShown { std::string(render::error_code(error->kind)), "reader.open_failed", error->message };
             s.reader.page_count = count;

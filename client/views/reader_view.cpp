@@ -118,7 +118,7 @@ void ReaderView::draw_panel(const AppState& state)
         }
         break;
     case Panel::Search: {
-        bool go = m_ui.input("reader.search", m_search);
+        bool go = m_ui.input("reader.search_query", m_search);
         if (m_ui.button("reader.search_go") || go)
             m_commands.push(command::Search { m_search });
         if (reader.searching)
@@ -152,10 +152,11 @@ void ReaderView::draw_pages(const AppState& state, float x, float y, float width
     std::vector<render::PageKey> wanted;
     for (int page : pages)
         wanted.push_back(render::page_key(page, scale, state.theme));
-    if (wanted != m_requested) {
+    if (wanted != m_requested || reader.layout_generation != m_requested_generation) {
         int direction = reader.page >= m_last_page ? 1 : -1;
         m_commands.push(command::RequestPages { wanted, direction });
         m_requested = wanted;
+        m_requested_generation = reader.layout_generation;
         m_last_page = reader.page;
     }
     float page_width = reader.page_size.width * scale, page_height = reader.page_size.height * scale;
@@ -188,6 +189,13 @@ void ReaderView::draw_pages(const AppState& state, float x, float y, float width
                     ImVec2(px + quad.x1 * scale, top + quad.y1 * scale), IM_COL32(255, 200, 0, 90));
         }
         m_ui.register_rect("area.page:" + std::to_string(page), { p0.x, p0.y, p1.x, p1.y });
+        for (size_t l = 0; l < reader.links.size(); ++l) {
+            if (reader.link_pages[l] != page)
+                continue;
+            const auto& bounds = reader.links[l].bounds;
+            m_ui.register_rect("area.link:" + reader.links[l].uri,
+                { px + bounds.x0 * scale, top + bounds.y0 * scale, px + bounds.x1 * scale, top + bounds.y1 * scale });
+        }
         m_placed.push_back({ page, px, top, page_width, page_height, scale });
     }
     draw->PopClipRect();

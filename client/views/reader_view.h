@@ -36,6 +36,7 @@ private:
 
     ui::PageTextures& m_textures;
     std::vector<render::PageKey> m_requested;
+    uint64_t m_requested_generation { 0 };
     std::vector<PlacedPage> m_placed;
     int m_last_page { -1 };
     std::string m_search;
