@@ -330,22 +330,27 @@ Result<void> SegmentedReader::State::decrypt(uint64_t index, std::span<uint8_t> 
 Result<void> SegmentedReader::State::copy_cached(uint64_t index, size_t within, std::span<uint8_t> out)
 {
     auto copy_from = [&](const Bytes& plain) { std::copy_n(plain.data() + within, out.size(), out.data()); };
+    auto cached = [this](uint64_t wanted) {
+        return std::find_if(cache.begin(), cache.end(), [wanted](const auto& entry) { return entry.first == wanted; });
+    };
+    Bytes plain;
     {
         std::lock_guard lock(mutex);
-        auto hit
-            = std::find_if(cache.begin(), cache.end(), [index](const auto& entry) { return entry.first == index; });
-        if (hit != cache.end()) {
+        if (auto hit = cached(index); hit != cache.end()) {
             cache.splice(cache.begin(), cache, hit);
             copy_from(cache.front().second);
             return {};
         }
+        if (cache_capacity > 0 && cache.size() >= cache_capacity) {
+            plain = std::move(cache.back().second); // reuse the evicted buffer: no allocation, no zero fill
+            cache.pop_back();
+        }
     }
-    Bytes plain(plain_length(index));
+    plain.resize(plain_length(index));
     TRY(decrypt(index, plain));
     copy_from(plain);
     std::lock_guard lock(mutex);
-    bool present = std::any_of(cache.begin(), cache.end(), [index](const auto& entry) { return entry.first == index; });
-    if (cache_capacity == 0 || present)
+    if (cache_capacity == 0 || cached(index) != cache.end())
         return {};
     cache.emplace_front(index, std::move(plain));
     while (cache.size() > cache_capacity)

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "hondana/drm/crypto.h"
+
 namespace hondana::drm::detail {
 
 Result<void> load_xml(pugi::xml_document& document, std::string_view text, std::string_view what)
@@ -57,17 +59,6 @@ pugi::xml_node child_element(const pugi::xml_node& node, std::string_view ns, st
 
 namespace {
 
-int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 Result<std::string> percent_decode(std::string_view text)
 {
     std::string out;
@@ -77,11 +68,10 @@ Result<std::string> percent_decode(std::string_view text)
             out += text[i];
             continue;
         }
-        int high = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
-        int low = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
-        if (high < 0 || low < 0)
+        auto byte = hex_decode(text.substr(i + 1, 2));
+        if (!byte || byte->size() != 1)
             return fail(ErrorKind::InvalidValue, "bad percent escape in URI " + std::string(text));
-        out += static_cast<char>(high * 16 + low);
+        out += static_cast<char>(byte->front());
         i += 2;
     }
     if (out.find('\0') != std::string::npos)
