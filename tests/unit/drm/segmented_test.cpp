@@ -193,6 +193,66 @@ TEST(SegmentedReader, reads_at_every_segment_boundary)
     }
 }
 
+namespace {
+
+// Records every ciphertext range a reader asks for (and offers no contiguous
+// view, so every byte it decrypts is read through here).
+class RecordingSource final : public ByteSource {
+public:
+    explicit RecordingSource(Bytes bytes)
+        : m_inner(std::move(bytes))
+    {
+    }
+    [[nodiscard]] uint64_t size() const override { return m_inner.size(); }
+    [[nodiscard]] Result<size_t> read_at(uint64_t offset, std::span<uint8_t> out) override
+    {
+        auto count = m_inner.read_at(offset, out);
+        if (count)
+            m_reads.emplace_back(offset, offset + *count);
+        return count;
+    }
+    std::vector<std::pair<uint64_t, uint64_t>> take()
+    {
+        auto reads = std::move(m_reads);
+        m_reads.clear();
+        return reads;
+    }
+
+private:
+    MemoryByteSource m_inner;
+    std::vector<std::pair<uint64_t, uint64_t>> m_reads;
+};
+
+}
+
+TEST(SegmentedReader, decrypts_only_the_segments_a_read_touches_and_caches_partial_ones)
+{
+    Bytes plaintext = pattern_bytes(10 * small_segment, 21);
+    auto source = std::make_shared<RecordingSource>(protect(plaintext));
+    auto reader = SegmentedReader::open(source, test_key().view(), 2);
+    ASSERT_TRUE(reader);
+    auto opened = source->take(); // header and final segment only
+    for (auto [begin, end] : opened)
+        EXPECT_TRUE(end <= segmented_header_size || begin >= segment_start(9)) << begin << ".." << end;
+
+    // A read from the middle of segment 3 to the middle of segment 5.
+    Bytes out(2 * small_segment);
+    uint64_t offset = 3 * small_segment + small_segment / 2;
+    ASSERT_EQ((*reader)->read_at(offset, out).value(), out.size());
+    EXPECT_TRUE(std::equal(out.begin(), out.end(), plaintext.begin() + offset));
+    auto reads = source->take();
+    ASSERT_FALSE(reads.empty());
+    for (auto [begin, end] : reads)
+        EXPECT_TRUE(begin >= segment_start(3) && end <= segment_start(6)) << begin << ".." << end;
+
+    // Segments 3 and 5 were partly read, so they are cached: reading them again reads no ciphertext.
+    Bytes again(100);
+    ASSERT_TRUE((*reader)->read_at(3 * small_segment + 10, again));
+    ASSERT_TRUE((*reader)->read_at(5 * small_segment + 10, again));
+    EXPECT_TRUE(source->take().empty());
+    EXPECT_TRUE(std::equal(again.begin(), again.end(), plaintext.begin() + 5 * small_segment + 10));
+}
+
 TEST(SegmentedReader, concurrent_reads_are_safe)
 {
     Bytes plaintext = pattern_bytes(16 * small_segment + 5, 9);
