@@ -6,6 +6,13 @@
 
 namespace hondana::drm::detail {
 
+bool is_epub_mimetype(std::string_view content)
+{
+    while (!content.empty() && (content.back() == '\n' || content.back() == '\r' || content.back() == ' '))
+        content.remove_suffix(1);
+    return content == epub_mimetype;
+}
+
 Result<std::string> parse_container_xml(std::string_view xml)
 {
     pugi::xml_document document;
@@ -73,9 +80,12 @@ Result<OpfManifest> parse_opf(std::string_view xml, std::string_view opf_path)
     for (pugi::xml_node node : child_element(package, opf_ns, "manifest").children()) {
         if (!is_element(node, opf_ns, "item") || !node.attribute("href"))
             continue;
+        auto path = resolve_uri_path(opf_path, node.attribute("href").value());
+        if (!path)
+            continue;
         OpfItem item;
         item.id = node.attribute("id").value();
-        item.path = TRY(resolve_uri_path(opf_path, node.attribute("href").value()));
+        item.path = std::move(*path);
         item.media_type = node.attribute("media-type").value();
         item.properties = node.attribute("properties").value();
         if (has_property(item.properties, "nav"))

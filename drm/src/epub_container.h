@@ -17,6 +17,10 @@ inline constexpr std::string_view epub_mimetype = "application/epub+zip";
 inline constexpr std::string_view container_path = "META-INF/container.xml";
 inline constexpr std::string_view encryption_path = "META-INF/encryption.xml";
 
+// Whether a mimetype entry says application/epub+zip (trailing whitespace,
+// which some producers add, is tolerated).
+[[nodiscard]] bool is_epub_mimetype(std::string_view content);
+
 // The first rootfile of media type application/oebps-package+xml.
 // MalformedXml, MissingField (no such rootfile), InvalidValue (bad path).
 [[nodiscard]] Result<std::string> parse_container_xml(std::string_view xml);
@@ -37,8 +41,9 @@ struct OpfManifest {
     [[nodiscard]] const OpfItem* item_at(std::string_view path) const;
 };
 
-// MalformedXml for a document that is not an OPF package; InvalidValue for an
-// item href that is not a path inside the container.
+// MalformedXml for a document that is not an OPF package. Items whose href
+// is not a path inside the container (remote resources, which EPUB 3
+// allows, or hrefs that climb out) are left out: they are not in the ZIP.
 [[nodiscard]] Result<OpfManifest> parse_opf(std::string_view xml, std::string_view opf_path);
 
 }

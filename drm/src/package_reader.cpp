@@ -62,7 +62,7 @@ Result<void> Package::State::open_epub()
 {
     format = PublicationFormat::Epub;
     auto mimetype = read_metadata("mimetype");
-    if (!mimetype || *mimetype != detail::epub_mimetype)
+    if (!mimetype || !detail::is_epub_mimetype(*mimetype))
         return fail(ErrorKind::MalformedPackage, "EPUB without an application/epub+zip mimetype entry");
     std::string container = TRY(read_metadata(detail::container_path));
     main_resource = TRY(detail::parse_container_xml(container).map_error([](Error error) {

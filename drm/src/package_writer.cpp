@@ -115,7 +115,7 @@ Result<EpubInput> open_epub_input(const std::filesystem::path& epub)
     if (!mimetype || !container)
         return fail(ErrorKind::MalformedPackage, epub.string() + " is not an EPUB (no mimetype or container.xml)");
     Bytes type = TRY(input.read(*mimetype));
-    if (std::string_view(reinterpret_cast<const char*>(type.data()), type.size()) != detail::epub_mimetype)
+    if (!detail::is_epub_mimetype({ reinterpret_cast<const char*>(type.data()), type.size() }))
         return fail(ErrorKind::MalformedPackage, epub.string() + " has a mimetype other than application/epub+zip");
     if (input.zip->find(detail::encryption_path))
         return fail(ErrorKind::InvalidArgument,

@@ -316,6 +316,30 @@ TEST(PackageEpub, keeps_navigation_and_cover_in_clear)
     EXPECT_TRUE(package->entry("EPUB/s04.xhtml")->encryption->deflated);
 }
 
+TEST(PackageEpub, tolerates_remote_items_and_a_mimetype_with_a_newline)
+{
+    std::string opf = minimal_opf;
+    std::string remote = R"(<item id="audio" href="https://example.com/a.mp3" media-type="audio/mpeg"/>)";
+    opf.insert(opf.find("</manifest>"), remote);
+    ScratchDir dir;
+    write_file_bytes(dir / "in.epub",
+        ZipBuilder()
+            .add("mimetype", "application/epub+zip\n")
+            .add("META-INF/container.xml", minimal_container)
+            .add("OPS/package.opf", opf)
+            .add("OPS/nav.xhtml", "<html/>")
+            .add("OPS/text/chapter 1.xhtml", "<html><body><p>one</p></body></html>")
+            .build());
+    ASSERT_TRUE(open_package(dir / "in.epub"));
+    SecretBytes key = test_key();
+    auto packaged = package_epub(dir / "in.epub", dir / "out.epub", key.view());
+    ASSERT_TRUE(packaged) << packaged.error().message;
+    auto package = open_package(dir / "out.epub");
+    ASSERT_TRUE(package);
+    EXPECT_FALSE(package->entry("OPS/nav.xhtml")->encryption);
+    EXPECT_EQ(resource(*package, "OPS/text/chapter 1.xhtml", &key), bytes_of("<html><body><p>one</p></body></html>"));
+}
+
 TEST(PackageEpub, refuses_broken_or_already_protected_input_and_leaves_nothing_behind)
 {
     ScratchDir dir;
