@@ -32,6 +32,12 @@ int main(int argc, char** argv)
     cli.add_option("--threads", threads, "Network threads")->capture_default_str();
     cli.add_option("--hash-threads", hash_threads, "Password-hashing threads")->capture_default_str();
     cli.add_option("--max-connections", max_connections, "Connection cap")->capture_default_str();
+    int header_timeout = 10, body_timeout = 30, idle_timeout = 60, drain_timeout = 10;
+    cli.add_option("--header-timeout", header_timeout, "Seconds a client has to send its request headers")->capture_default_str();
+    cli.add_option("--body-timeout", body_timeout, "Seconds a client has to send a request body")->capture_default_str();
+    cli.add_option("--idle-timeout", idle_timeout, "Seconds a keep-alive connection may wait for its next request")
+        ->capture_default_str();
+    cli.add_option("--drain-timeout", drain_timeout, "Seconds requests in flight may finish after SIGTERM")->capture_default_str();
     cli.add_option("--durability", durability, "full (survives power loss) or normal (survives a crash)")->capture_default_str()
         ->check(CLI::IsMember({ "full", "normal" }));
     CLI11_PARSE(cli, argc, argv);
@@ -47,6 +53,10 @@ int main(int argc, char** argv)
     options.threads = threads;
     options.hash_threads = hash_threads;
     options.limits.max_connections = max_connections;
+    options.limits.header_timeout = std::chrono::seconds(std::max(1, header_timeout));
+    options.limits.body_timeout = std::chrono::seconds(std::max(1, body_timeout));
+    options.limits.idle_timeout = std::chrono::seconds(std::max(1, idle_timeout));
+    options.limits.drain_timeout = std::chrono::seconds(std::max(1, drain_timeout));
     if (!ready_file.empty())
         options.ready_file = ready_file;
 
