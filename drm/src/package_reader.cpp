@@ -207,8 +207,13 @@ Result<std::shared_ptr<ByteSource>> Package::open_resource(std::string_view path
         plain = TRY(CbcReader::open(std::move(raw), content_key->view()));
     else
         plain = TRY(SegmentedReader::open(std::move(raw), content_key->view()));
-    if (!encryption.deflated)
+    if (!encryption.deflated) {
+        if (encryption.original_length && *encryption.original_length != plain->size())
+            return fail(ErrorKind::ContentLengthMismatch,
+                std::string(path) + " decrypts to " + std::to_string(plain->size()) + " bytes, not the "
+                    + std::to_string(*encryption.original_length) + " encryption.xml says");
         return plain;
+    }
     uint64_t allowed = m_state->inflate_limits().allowed_for(plain->size());
     if (encryption.original_length && *encryption.original_length > allowed)
         return fail(ErrorKind::LimitExceeded,

@@ -613,6 +613,16 @@ TEST(PackageOpen, inflate_after_decrypt_is_limited_and_length_checked)
     auto liar = rebuilt(lying, {});
     ASSERT_TRUE(liar) << liar.error().message;
     EXPECT_EQ((*liar)->open_resource("OPS/text/chapter 1.xhtml", &key).error().kind, ErrorKind::ContentLengthMismatch);
+    // The same for a resource stored without deflate (Method="0").
+    auto picture = package->entry("OPS/images/pic.jpg");
+    ASSERT_TRUE(picture && picture->encryption && !picture->encryption->deflated);
+    std::string picture_length = "OriginalLength=\"" + std::to_string(*picture->encryption->original_length) + "\"";
+    std::string lying_picture = xml;
+    lying_picture.replace(xml.find(picture_length), picture_length.size(), "OriginalLength=\"7\"");
+    auto picture_liar = rebuilt(lying_picture, {});
+    ASSERT_TRUE(picture_liar);
+    EXPECT_EQ(
+        (*picture_liar)->open_resource("OPS/images/pic.jpg", &key).error().kind, ErrorKind::ContentLengthMismatch);
     PackageLimits tight;
     tight.max_inflated_resource = 1000;
     auto limited = rebuilt(xml, tight);

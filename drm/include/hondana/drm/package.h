@@ -96,7 +96,8 @@ public:
     [[nodiscard]] Result<std::shared_ptr<ByteSource>> open_raw(std::string_view path);
     // The entry's plaintext: decrypted (CBC or segmented GCM, per its
     // encryption) and, when it was deflated before encryption, inflated into
-    // memory (ContentLengthMismatch when OriginalLength is wrong).
+    // memory. Its size is OriginalLength when encryption.xml gives one
+    // (ContentLengthMismatch otherwise), so callers may list that size.
     // `content_key` may be null only for entries in clear (InvalidArgument
     // otherwise); a wrong key gives ContentTampered (GCM) or garbage that
     // fails to inflate or parse (LCP's CBC cannot tell).
