@@ -3,6 +3,7 @@
 
 #include "hondana/drm/keys.h"
 
+#include <algorithm>
 #include <string>
 
 #include "pki_handles.h"
@@ -44,8 +45,9 @@ Result<void> check_request(const CertificateRequest& request, const PublicKey& s
 Result<void> set_random_serial(X509* cert)
 {
     Bytes random(16);
-    TRY(random_bytes(random));
-    random[15] |= 1; // never zero
+    do {
+        TRY(random_bytes(random));
+    } while (std::all_of(random.begin(), random.end(), [](uint8_t b) { return b == 0; })); // 2^-128: never zero
     detail::Bignum serial { BN_bin2bn(random.data(), static_cast<int>(random.size()), nullptr) };
     if (!serial || !BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert)))
         return crypto_failure("setting the serial number");
