@@ -98,12 +98,12 @@ bool ServiceHarness::fail(std::string message)
     return false;
 }
 
-const HarnessUser& ServiceHarness::user(const std::string& role_key) const
+const HarnessUser& ServiceHarness::user(const std::string& role) const
 {
     for (size_t i = 0; i < m_roles.size(); ++i)
-        if (m_roles[i] == role_key)
+        if (m_roles[i] == role)
             return m_users[i];
-    throw std::out_of_range("no harness user " + role_key);
+    throw std::out_of_range("no harness user " + role);
 }
 
 int ServiceHarness::admin(const std::vector<std::string>& args, std::string* output, const std::string& stdin_text)

@@ -92,7 +92,7 @@ public:
     [[nodiscard]] const std::vector<HarnessDevice>& devices() const { return m_devices; }
     [[nodiscard]] const std::vector<HarnessUser>& users() const { return m_users; }
     // By role key: "student", "student2", "teacher", "admin", "south".
-    [[nodiscard]] const HarnessUser& user(const std::string& role_key) const;
+    [[nodiscard]] const HarnessUser& user(const std::string& role) const;
     [[nodiscard]] const std::vector<HarnessTitle>& titles() const { return m_titles; }
     [[nodiscard]] pid_t pid() const { return m_pid; }
 
