@@ -38,7 +38,9 @@ deb() { # package version -> path
 }
 
 has_file() { # deb path
-  dpkg-deb -c "$1" | awk '{ print $6 }' | grep -qxF "./$2" || fail "$(basename "$1") lacks /$2"
+  local paths
+  paths=$(dpkg-deb -c "$1" | awk '{ print $6 }')
+  grep -qxF "./$2" <<< "$paths" || fail "$(basename "$1") lacks /$2"
 }
 
 for v in "$version" "$next"; do
@@ -47,12 +49,10 @@ for v in "$version" "$next"; do
     [ "$(dpkg-deb -f "$file" Package)" = "$p" ] || fail "$file: wrong Package field"
     [ "$(dpkg-deb -f "$file" Version)" = "$v" ] || fail "$file: Version is not $v"
     # Every file root's, nothing under /usr/local or the build tree.
-    if dpkg-deb -c "$file" | awk '$2 != "root/root"' | grep -q .; then
-      fail "$file has files not owned by root/root"
-    fi
-    if dpkg-deb -c "$file" | awk '{ print $6 }' | grep -E '^\./(usr/local|work|tmp|root|home)/' ; then
-      fail "$file installs into a place a package must not"
-    fi
+    listing=$(dpkg-deb -c "$file")
+    [ -z "$(awk '$2 != "root/root"' <<< "$listing")" ] || fail "$file has files not owned by root/root"
+    misplaced=$(awk '{ print $6 }' <<< "$listing" | grep -E '^\./(usr/local|work|tmp|root|home)/' || true)
+    [ -z "$misplaced" ] || fail "$file installs into places a package must not: $misplaced"
     has_file "$file" "usr/share/doc/$p/copyright"
     has_file "$file" "usr/share/doc/$p/changelog.gz"
   done
@@ -62,7 +62,7 @@ reader=$(deb hondana "$version")
 lending=$(deb hondana-lending "$version")
 echo "built: $(ls "$work/debs/$version" "$work/debs/$next" | tr '\n' ' ')"
 
-dpkg-deb -f "$reader" Depends | grep -qw fonts-noto-cjk || fail "hondana does not depend on fonts-noto-cjk"
+grep -qw fonts-noto-cjk <<< "$(dpkg-deb -f "$reader" Depends)" || fail "hondana does not depend on fonts-noto-cjk"
 for path in usr/share/applications/hondana.desktop usr/share/icons/hicolor/scalable/apps/hondana.svg \
     etc/hondana/policies/managed/ etc/hondana/policies/recommended/ usr/share/doc/hondana/mdm.md \
     usr/share/hondana/mdm/hondana-policy.schema.json usr/share/hondana/mdm/windows/Hondana.admx \
@@ -71,7 +71,7 @@ for path in usr/share/applications/hondana.desktop usr/share/icons/hicolor/scala
   has_file "$reader" "$path"
 done
 
-dpkg-deb -f "$lending" Depends | grep -qw adduser || fail "hondana-lending does not depend on adduser (its postinst calls it)"
+grep -qw adduser <<< "$(dpkg-deb -f "$lending" Depends)" || fail "hondana-lending does not depend on adduser (its postinst calls it)"
 for path in lib/systemd/system/hondana-lending.service lib/systemd/system/hondana-lending.socket \
     lib/systemd/system/hondana-lending-backup.service lib/systemd/system/hondana-lending-backup.timer \
     etc/default/hondana-lending usr/share/doc/hondana-lending/operations.md; do
@@ -81,8 +81,8 @@ done
   || fail "hondana-lending's conffiles is not exactly /etc/default/hondana-lending"
 control=$(dpkg-deb --ctrl-tarfile "$lending" | tar -tvf -)
 for script in postinst prerm postrm; do
-  printf '%s\n' "$control" | grep -Eq "^-rwxr-xr-x root/root .* \./$script$" \
-    || fail "hondana-lending's $script is missing or not 0755 root"
+  grep -Eq "^-rwxr-xr-x root/root .* \./$script$" \
+    <<< "$control" || fail "hondana-lending's $script is missing or not 0755 root"
 done
 
 # Each executable the build defines is in its package, and then the
@@ -91,7 +91,7 @@ for entry in "${programs[@]}"; do
   package=${entry%%:*} path=${entry#*:}
   file=$(deb "$package" "$version") || { failed=1; continue; }
   has_file "$file" "$path"
-  dpkg-deb -f "$file" Depends | grep -qw libc6 \
+  grep -qw libc6 <<< "$(dpkg-deb -f "$file" Depends)" \
     || fail "$package holds $path but its Depends names no shared library (shlibdeps did not run)"
 done
 

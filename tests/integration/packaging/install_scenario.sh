@@ -32,19 +32,9 @@ expect_purged() { # package: unknown to dpkg, or known as not installed
 expect_exists() { [ -e "$root$1" ] || fail "$1 is missing"; }
 expect_absent() { [ ! -e "$root$1" ] || fail "$1 is still there"; }
 
-mount -t proc proc "$root/proc"
-mount --rbind /dev "$root/dev"
-mount -t tmpfs tmpfs "$root/run"
-mount --bind "$archives" "$root/var/cache/apt/archives"
-cp /etc/resolv.conf "$root/etc/resolv.conf"
-# A server gets the point releases and security fixes; the packages were
-# built against them.
-security=${mirror%/debian}/debian-security
-cat > "$root/etc/apt/sources.list" <<SOURCES
-deb $mirror bookworm main
-deb $mirror bookworm-updates main
-deb $security bookworm-security main
-SOURCES
+# shellcheck source=debian_base.sh
+source "$(dirname "$0")/debian_base.sh"
+prepare_debian_root "$root" "$mirror" "$archives"
 # No daemon starts inside the chroot (there is no init; this says so to invoke-rc.d).
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod 755 "$root/usr/sbin/policy-rc.d"

@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 skip() { echo "SKIP: $*"; exit 77; }
 
 [ "$(id -u)" -eq 0 ] || skip "needs root (debootstrap, chroot and mounts); run ctest -L packaging as root"
-for tool in debootstrap chroot unshare tar; do
+for tool in debootstrap chroot unshare tar flock; do
   command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/setup installs debootstrap)"
 done
 for v in "$version" "$next"; do
@@ -25,27 +25,11 @@ for v in "$version" "$next"; do
 done
 unshare --mount --propagation private true 2>/dev/null || skip "cannot make a private mount namespace here (unshare --mount)"
 
-mirror=${HONDANA_DEBIAN_MIRROR:-}
-if [ -z "$mirror" ]; then
-  mirror=$(grep -rhoE '^URIs: *http[^ ]*/debian$|^deb +http[^ ]*/debian +bookworm ' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
-    | head -1 | grep -oE 'http[^ ]*/debian' || true)
-  mirror=${mirror:-http://deb.debian.org/debian}
-fi
-
+# shellcheck source=debian_base.sh
+source "$here/debian_base.sh"
 started=$(date +%s)
-base="$work/debian-12-minbase.tar"
-if [ ! -f "$base" ]; then
-  echo "making a Debian 12 (bookworm) minbase root with debootstrap from $mirror"
-  rm -rf "$work/base-root"
-  if ! debootstrap --variant=minbase bookworm "$work/base-root" "$mirror" > "$work/debootstrap.log" 2>&1; then
-    tail -5 "$work/debootstrap.log"
-    rm -rf "$work/base-root"
-    skip "debootstrap could not make a Debian 12 root from $mirror (no mirror reachable?); log: $work/debootstrap.log"
-  fi
-  tar -C "$work/base-root" -cf "$base.tmp" . && mv "$base.tmp" "$base"
-  rm -rf "$work/base-root"
-  echo "debootstrap took $(( $(date +%s) - started )) s"
-fi
+mirror=$(packaging_mirror)
+base=$(ensure_debian_base "$work") || skip "cannot make a Debian 12 root with debootstrap (see above)"
 
 root=$(mktemp -d "$work/root.XXXXXX")
 cleanup() { rm -rf "$root"; }
@@ -53,10 +37,9 @@ trap cleanup EXIT
 tar -C "$root" -xf "$base"
 mkdir -p "$root/tmp/debs"
 cp -r "$work/debs/$version" "$work/debs/$next" "$root/tmp/debs/"
-mkdir -p "$work/apt-archives/partial"
 
 status=0
 unshare --mount --propagation private -- \
-  bash "$here/install_scenario.sh" "$root" "$mirror" "$work/apt-archives" "$version" "$next" "$@" || status=$?
+  bash "$here/install_scenario.sh" "$root" "$mirror" "$work/apt-archives-install" "$version" "$next" "$@" || status=$?
 echo "install test took $(( $(date +%s) - started )) s"
 exit "$status"
