@@ -70,7 +70,16 @@ Result<CatalogEntry> parse_publication(const json& publication)
 {
     const json* metadata = TRY(member(publication, "metadata"));
     CatalogEntry entry;
-    entry.id = TRY(string_of(*metadata, "identifier"));
+    entry.identifier = TRY(string_of(*metadata, "identifier"));
+    entry.id = entry.identifier.starts_with("urn:uuid:") ? entry.identifier.substr(9) : entry.identifier;
+    if (auto links = publication.find("links"); links != publication.end() && links->is_array()) {
+        for (const auto& link : *links) {
+            std::string href = string_or(link, "href");
+            constexpr std::string_view prefix = "/v1/titles/", suffix = "/borrow";
+            if (href.starts_with(prefix) && href.ends_with(suffix) && href.size() > prefix.size() + suffix.size())
+                entry.id = href.substr(prefix.size(), href.size() - prefix.size() - suffix.size());
+        }
+    }
     entry.title = TRY(string_of(*metadata, "title"));
     entry.language = string_or(*metadata, "language");
     auto author = metadata->find("author");

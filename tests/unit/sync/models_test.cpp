@@ -34,11 +34,14 @@ TEST(Models, parses_an_opds_catalog_page)
 {
     auto page = parse_catalog(json::parse(R"({"metadata":{"title":"Catalog","numberOfItems":41,"itemsPerPage":20,"currentPage":1},
         "links":[{"rel":"next","href":"/v1/catalog?page=2"}],
-        "publications":[{"metadata":{"identifier":"t1","title":"はらぺこ","language":"ja","author":"A",
+        "publications":[{"links":[{"rel":"http://opds-spec.org/acquisition/borrow","href":"/v1/titles/t1/borrow"}],
+        "metadata":{"identifier":"urn:uuid:t1","title":"はらぺこ","language":"ja","author":"A",
         "hondana:readingLevel":2},"hondana:availability":{"copies":3,"available":1,"queue":0}}]})"));
     ASSERT_TRUE(page) << page.error().message;
     EXPECT_TRUE(page->has_next);
     EXPECT_EQ(page->entries.at(0).available, 1);
+    EXPECT_EQ(page->entries.at(0).id, "t1");
+    EXPECT_EQ(page->entries.at(0).identifier, "urn:uuid:t1");
     EXPECT_EQ(page->entries.at(0).reading_level, 2);
 }
 

@@ -40,7 +40,8 @@ struct Session {
 };
 
 struct CatalogEntry {
-    std::string id;
+    std::string id;         // the title ID routes take (from the borrow link, else the identifier without urn:uuid:)
+    std::string identifier; // metadata.identifier as published
     std::string title;
     std::string language;
     std::string author;
