@@ -1,5 +1,7 @@
 #include "core/app_state.h"
 
+#include <algorithm>
+
 namespace hondana::client {
 
 std::string_view screen_name(Screen screen)
@@ -79,12 +81,18 @@ nlohmann::json to_json(const AppState& state)
         { "outline", reader.outline.size() },
         { "outline_pages", outline_pages },
         { "network", state.online.network },
+        { "policy_loaded", state.online.policy_loaded },
+        { "enrolled", state.online.enrolled },
+        { "signing_in", state.online.signing_in },
+        { "loans_ready", std::count_if(state.online.loans.begin(), state.online.loans.end(), [](const LoanView& loan) { return loan.ready_offline; }) },
+        { "downloading", std::count_if(state.online.loans.begin(), state.online.loans.end(), [](const LoanView& loan) { return loan.download_percent.has_value(); }) },
         { "signed_in", state.online.signed_in },
         { "offline_mode", state.online.offline_mode },
         { "locked", state.online.locked },
         { "remaining_attempts", state.online.remaining_attempts ? *state.online.remaining_attempts : -1 },
         { "loans", state.online.loans.size() },
         { "catalog", state.online.catalog.size() },
+        { "catalog_loading", state.online.catalog_loading },
     };
     return out;
 }
