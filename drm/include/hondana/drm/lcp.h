@@ -17,14 +17,18 @@ namespace hondana::drm {
 
 // The content key of a basic-profile licence, given the passphrase.
 // WrongPassphrase when key_check does not decrypt to the licence id;
-// UnsupportedProfile / UnsupportedAlgorithm for other profiles.
+// UnsupportedProfile / UnsupportedAlgorithm for other profiles or
+// algorithms; MissingField without key_check; InvalidValue when the
+// encrypted content key does not decrypt to 32 bytes.
 [[nodiscard]] Result<SecretBytes> lcp_basic_content_key(const Licence& licence, std::string_view passphrase);
 
 // AES-256-CBC content (IV first, W3C padding) as a random-access plaintext
 // source: a read decrypts only the blocks it needs (plus the one before, for
 // its IV). Open decrypts the last block to learn the padding. Concurrent
-// reads are safe. MalformedPackage when the length is not a positive
-// multiple of 16, ContentTampered when the padding is impossible.
+// reads are safe. InvalidArgument for a null source or a key that is not 32
+// bytes; MalformedPackage when the length is not an IV and at least one
+// whole block; ContentTampered when the padding is impossible. CBC carries no
+// integrity: a wrong key or altered bytes otherwise read as garbage.
 class CbcReader final : public ByteSource {
 public:
     [[nodiscard]] static Result<std::unique_ptr<CbcReader>> open(
