@@ -116,9 +116,8 @@ void Session::on_header(beast::error_code ec)
     if (ec) {
         if (!quiet_close(ec))
             return reject(400, "malformed-request");
-        if (ec == net::error::operation_aborted && m_server.draining())
-            return shutdown();
-        return; // peer closed, idle timeout: drop the connection
+        // Peer closed, idle timeout, or an idle connection closed by the drain: drop it.
+        return;
     }
     m_state = State::Reading;
     const auto& header = m_parser->get();

@@ -114,7 +114,8 @@ Result<AuditVerification> verify_audit(storage::Database& db, const std::optiona
         if (expected_head && stored.seq == expected_head->seq) {
             anchor_seen = true;
             if (stored.hash != expected_head->hash)
-                report.problems.push_back({ stored.seq, "differs from the recorded head" });
+                report.problems.push_back(
+                    { stored.seq, "differs from the recorded head: the entries from here on were removed and replaced" });
         }
         prev_hash = stored.hash;
         expected_seq = stored.seq + 1;
