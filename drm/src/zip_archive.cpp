@@ -124,8 +124,11 @@ Result<std::shared_ptr<ZipArchive>> ZipArchive::open(std::shared_ptr<ByteSource>
     context.release(); // owned by zip_source now: freed by ZIP_SOURCE_FREE
     zip_t* zip = zip_open_from_source(zip_source.get(), ZIP_RDONLY | ZIP_CHECKCONS, &error);
     if (zip == nullptr) {
+        bool read_failed = zip_error_code_zip(&error) == ZIP_ER_READ;
         std::string text = zip_error_text(&error);
         zip_error_fini(&error);
+        if (read_failed)
+            return fail(ErrorKind::Io, "cannot read the ZIP archive: " + text);
         return fail(ErrorKind::MalformedPackage, "not a readable ZIP archive: " + text);
     }
     zip_error_fini(&error);

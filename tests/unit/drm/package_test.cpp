@@ -481,6 +481,27 @@ TEST(PackageOpen, every_single_byte_change_is_an_error_or_still_reads)
     EXPECT_LT(opened, good.size());
 }
 
+namespace {
+
+// A source whose reads fail, like a file on a failing disk.
+class BrokenSource final : public ByteSource {
+public:
+    [[nodiscard]] uint64_t size() const override { return 4096; }
+    [[nodiscard]] Result<size_t> read_at(uint64_t, std::span<uint8_t>) override
+    {
+        return fail(ErrorKind::Io, "disk error");
+    }
+};
+
+}
+
+TEST(PackageOpen, a_failing_source_is_an_io_error)
+{
+    auto opened = Package::open(std::make_shared<BrokenSource>());
+    ASSERT_FALSE(opened);
+    EXPECT_EQ(opened.error().kind, ErrorKind::Io);
+}
+
 TEST(PackageOpen, neither_epub_nor_lcpdf_is_malformed)
 {
     auto opened = open_bytes(ZipBuilder().add("hello.txt", "hi").build());
@@ -488,7 +509,7 @@ TEST(PackageOpen, neither_epub_nor_lcpdf_is_malformed)
     EXPECT_EQ(opened.error().kind, ErrorKind::MalformedPackage);
 }
 
-TEST(PackageOpen, duplicate_names_and_directory_tricks_are_malformed)
+TEST(PackageOpen, duplicate_names_are_malformed)
 {
     auto duplicate = open_bytes(ZipBuilder().add("manifest.json", "{}").add("manifest.json", "{}").build());
     ASSERT_FALSE(duplicate);
