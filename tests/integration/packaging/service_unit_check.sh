@@ -52,13 +52,31 @@ fi
 # 4. The exposure systemd reports for the running unit.
 systemd-analyze security --no-pager hondana-lending.service 2>/dev/null | tail -1 | sed 's/^/runtime: /'
 
-# 5. A clean stop: SIGTERM drains and exits 0.
+# 5. An upgrade while it runs: postinst restarts it, and it serves again.
+wait_healthy() {
+  for _ in $(seq 1 60); do
+    curl -sk --max-time 2 https://127.0.0.1:8443/healthz > /dev/null 2>&1 && return 0
+    sleep 1
+  done
+  return 1
+}
+pid_before=$(systemctl show -p MainPID --value hondana-lending.service)
+if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq /root/hondana-lending-next.deb < /dev/null > /root/upgrade.log 2>&1; then
+  tail -5 /root/upgrade.log
+  fail "upgrading the running service failed"
+fi
+pid_after=$(systemctl show -p MainPID --value hondana-lending.service)
+[ "$pid_after" != "$pid_before" ] && [ "$pid_after" != 0 ] || fail "the upgrade did not restart the service (pid $pid_before -> $pid_after)"
+wait_healthy || fail "the service does not answer after the upgrade"
+[ "$failed" -eq 0 ] && echo "ok: upgraded to $(dpkg-query -W -f '${Version}' hondana-lending) while running; restarted and serving"
+
+# 6. A clean stop: SIGTERM drains and exits 0.
 systemctl stop hondana-lending.service
 result=$(systemctl show -p Result --value hondana-lending.service)
 [ "$result" = success ] || fail "stopping the service did not end cleanly (Result=$result)"
 [ "$failed" -eq 0 ] && echo "ok: stopped cleanly"
 
-# 6. The backup timer is enabled and scheduled; its service runs once
+# 7. The backup timer is enabled and scheduled; its service runs once
 #    `hondana-admin backup` exists (issue 7, operations part).
 systemctl is-enabled hondana-lending-backup.timer > /dev/null || fail "hondana-lending-backup.timer is not enabled"
 systemctl list-timers --all --no-pager hondana-lending-backup.timer | sed -n 2p | sed 's/^/timer: /'
@@ -69,4 +87,13 @@ if hondana-admin --help 2>&1 | grep -qw backup; then
 else
   echo "pending: hondana-admin has no backup command yet; the backup service is not run"
 fi
+
+# 8. Removing the package stops the running service and keeps its data and key.
+systemctl start hondana-lending.service
+wait_healthy || fail "the service did not start again"
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq hondana-lending < /dev/null > /root/remove.log 2>&1 || fail "apt-get remove failed"
+state=$(systemctl is-active hondana-lending.service)
+[ "$state" != active ] || fail "the service still runs after the package was removed"
+[ -f /etc/hondana-lending/hondana-db-key ] && [ -f /var/lib/hondana-lending/lending.db ] || fail "removal lost the data or the key"
+[ "$failed" -eq 0 ] && echo "ok: removal stopped the service ($state) and kept its data and key"
 finish

@@ -3,12 +3,13 @@
 # init, in a Debian 12 root booted by systemd-nspawn: installs
 # hondana-lending, initialises the data directory, moves the database key to
 # the credential file as docs/operations.md says, enables the unit and boots.
-# service_unit_check.sh then runs inside, as a unit, and reports.
-# Usage: service_unit_test.sh WORK VERSION
+# service_unit_check.sh then runs inside, as a unit, and reports; it also
+# upgrades the running service to NEXT and removes it.
+# Usage: service_unit_test.sh WORK VERSION NEXT
 # Exit 77 (skip), with the reason, without root, systemd-nspawn, debootstrap,
 # the packaged programs or a Debian mirror.
 set -euo pipefail
-work=$1 version=$2
+work=$1 version=$2 next=$3
 here=$(cd "$(dirname "$0")" && pwd)
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -18,7 +19,8 @@ for tool in debootstrap chroot unshare tar flock systemd-nspawn; do
   command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/setup installs debootstrap and systemd-container)"
 done
 deb="$work/debs/$version/hondana-lending_${version}_amd64.deb"
-[ -f "$deb" ] || skip "no $deb (packaging_builds_both_debs makes it)"
+next_deb="$work/debs/$next/hondana-lending_${next}_amd64.deb"
+[ -f "$deb" ] && [ -f "$next_deb" ] || skip "no $deb or $next_deb (packaging_builds_both_debs makes them)"
 contents=$(dpkg-deb -c "$deb")
 for program in hondana-lending hondana-admin; do
   grep -q "\./usr/bin/$program\$" <<< "$contents" || skip "the package has no $program yet (its target is not built)"
@@ -35,6 +37,7 @@ cleanup() { rm -rf "$root"; }
 trap cleanup EXIT
 tar -C "$root" -xf "$base"
 cp "$deb" "$root/tmp/"
+cp "$next_deb" "$root/root/hondana-lending-next.deb"
 install -m 0755 "$here/service_unit_check.sh" "$root/usr/local/sbin/hondana-service-check"
 
 # Set up in a chroot: systemd, the package, the data directory, the key.
