@@ -67,7 +67,8 @@ for path in usr/share/applications/hondana.desktop usr/share/icons/hicolor/scala
     etc/hondana/policies/managed/ etc/hondana/policies/recommended/ usr/share/doc/hondana/mdm.md \
     usr/share/hondana/mdm/hondana-policy.schema.json usr/share/hondana/mdm/windows/Hondana.admx \
     usr/share/hondana/mdm/windows/ja-JP/Hondana.adml usr/share/hondana/mdm/ios/specfile.xml \
-    usr/share/hondana/mdm/android/res/xml/app_restrictions.xml; do
+    usr/share/hondana/mdm/android/res/xml/app_restrictions.xml \
+    usr/share/hondana/assets/i18n/ja.json usr/share/hondana/assets/i18n/en.json; do
   has_file "$reader" "$path"
 done
 

@@ -73,6 +73,7 @@ check_installed() { # version
     expect_exists "$path"
     missing=$(in_root ldd "$path" 2>&1 | grep 'not found' || true)
     [ -z "$missing" ] || fail "$path lacks libraries in a clean root: $missing"
+    in_root "$path" --help > /dev/null 2>&1 || fail "$path --help fails in a clean root"
   done
 }
 
