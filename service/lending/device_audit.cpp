@@ -38,7 +38,6 @@ Result<std::string> device_event_hash(const nlohmann::json& event)
         return fail(ErrorKind::MalformedRequest, "an event is an object", { { "field", "events" } });
     TRY(require(event, "seq", t::number_integer));
     TRY(require(event, "prev_hash", t::string));
-    TRY(require(event, "hash", t::string));
     TRY(require(event, "type", t::string));
     TRY(require(event, "time", t::string));
     TRY(require(event, "detail", t::string));
@@ -71,6 +70,7 @@ Result<int64_t> DeviceAudit::accept(const DeviceIdentity& device, const nlohmann
             { { "field", "events" } });
     for (const auto& event : events) {
         auto hash = TRY(device_event_hash(event));
+        TRY(require(event, "hash", nlohmann::json::value_t::string));
         if (hash != event["hash"].get<std::string>())
             return fail(ErrorKind::AuditChainBroken, "event " + std::to_string(event["seq"].get<int64_t>()) + " does not match its hash");
     }

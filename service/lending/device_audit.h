@@ -36,7 +36,8 @@ private:
     const Clock& m_clock;
 };
 
-// The hash a reader's event must carry (MalformedRequest when a member is missing or mistyped).
+// The hash a reader's event must carry: over every member but `hash`
+// (MalformedRequest when a member is missing or mistyped).
 [[nodiscard]] Result<std::string> device_event_hash(const nlohmann::json& event);
 
 }
