@@ -56,6 +56,15 @@ Result<WipeReport> Reader::wipe(std::string_view reason)
 DoctorReport Reader::doctor()
 {
     DoctorReport report;
+    doctor_policy(report);
+    doctor_device(report);
+    doctor_network_and_clock(report);
+    doctor_stores(report);
+    return report;
+}
+
+void Reader::doctor_policy(DoctorReport& report) const
+{
     auto add = [&](std::string key, std::string value) { report.lines.emplace_back(std::move(key), std::move(value)); };
     for (const auto& file : m_policy.files)
         add("policy.file", file.string());
@@ -66,6 +75,11 @@ DoctorReport Reader::doctor()
     for (const auto& pin : m_policy.tls_spki_pins)
         add("pins.service", "sha256//" + pin);
     add("paths.state_dir", m_paths.state_dir.string());
+}
+
+void Reader::doctor_device(DoctorReport& report)
+{
+    auto add = [&](std::string key, std::string value) { report.lines.emplace_back(std::move(key), std::move(value)); };
     add("device.key_store", std::string(m_key_store->kind()));
     add("device.key", yes_no(m_key_store->has_device_key()));
     if (m_key_store->has_device_key()) {
@@ -86,6 +100,11 @@ DoctorReport Reader::doctor()
         if (auto cert = drm::Certificate::from_pem(enrolment.certificate_pem))
             add("enrolment.certificate_expires", base::format_rfc3339(cert->not_after()));
     }
+}
+
+void Reader::doctor_network_and_clock(DoctorReport& report)
+{
+    auto add = [&](std::string key, std::string value) { report.lines.emplace_back(std::move(key), std::move(value)); };
     auto network = check_network();
     add("network.state", std::string(platform::network_trust_state_name(network.state)));
     add("network.reason", network.reason);
@@ -97,6 +116,11 @@ DoctorReport Reader::doctor()
     add("clock.wall_offset_seconds", std::to_string(now.wall_offset.count()));
     if (m_trusted_clock->ratchet().server_time)
         add("clock.last_server_time", base::format_rfc3339(*m_trusted_clock->ratchet().server_time));
+}
+
+void Reader::doctor_stores(DoctorReport& report)
+{
+    auto add = [&](std::string key, std::string value) { report.lines.emplace_back(std::move(key), std::move(value)); };
     if (m_device) {
         auto health = m_device->integrity_check();
         add("store.device_db", health ? "ok" : health.error().message);
@@ -116,7 +140,6 @@ DoctorReport Reader::doctor()
         add("store.user_db", health ? "ok" : health.error().message);
         report.healthy = report.healthy && health.has_value();
     }
-    return report;
 }
 
 }

@@ -146,6 +146,10 @@ private:
     [[nodiscard]] Result<drm::Licence> checked_licence(std::string_view title_id, store::StoredLicence& stored);
     [[nodiscard]] Result<std::string> resolve_loan_id(std::string_view id);
     void save_ratchet();
+    void doctor_policy(DoctorReport& report) const;
+    void doctor_device(DoctorReport& report);
+    void doctor_network_and_clock(DoctorReport& report);
+    void doctor_stores(DoctorReport& report);
 
     ReaderOptions m_options;
     platform::Policy m_policy;

@@ -202,6 +202,54 @@ void TestHttpsServer::accept_loop()
     }
 }
 
+// The head and body of the answer to `request` (under the lock); `drop` > 0
+// closes the connection after that many body bytes.
+TestHttpsServer::Answer TestHttpsServer::answer(const std::map<std::string, std::string>& headers, const std::string& path)
+{
+    std::lock_guard lock(m_impl->mutex);
+    Answer out;
+    auto file = m_impl->files.find(path);
+    if (file == m_impl->files.end()) {
+        auto canned = m_impl->responses.find(path);
+        CannedResponse response = canned != m_impl->responses.end()
+            ? canned->second
+            : CannedResponse { 404, { { "Content-Type", "application/problem+json" } },
+                  R"({"type":"urn:hondana:problem:not-found","title":"Not found","status":404})" };
+        out.head = "HTTP/1.1 " + std::to_string(response.status) + " X\r\n";
+        for (const auto& [name, value] : response.headers)
+            out.head += name + ": " + value + "\r\n";
+        out.head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+        out.body = std::move(response.body);
+    } else {
+        const auto& entry = file->second;
+        auto range = headers.find("range");
+        auto if_range = headers.find("if-range");
+        bool ranged = range != headers.end() && range->second.starts_with("bytes=")
+            && (if_range == headers.end() || if_range->second == entry.etag);
+        uint64_t start = ranged ? std::stoull(range->second.substr(6)) : 0;
+        if (ranged && start >= entry.bytes.size()) {
+            out.head = "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */" + std::to_string(entry.bytes.size())
+                + "\r\nContent-Length: 0\r\n";
+        } else {
+            out.body = entry.bytes.substr(start);
+            out.head = std::string(ranged ? "HTTP/1.1 206 Partial Content\r\n" : "HTTP/1.1 200 OK\r\n")
+                + "Content-Type: application/octet-stream\r\nAccept-Ranges: bytes\r\nETag: " + entry.etag
+                + "\r\nContent-Length: " + std::to_string(out.body.size()) + "\r\n";
+            if (ranged)
+                out.head += "Content-Range: bytes " + std::to_string(start) + "-" + std::to_string(entry.bytes.size() - 1)
+                    + "/" + std::to_string(entry.bytes.size()) + "\r\n";
+            if (m_impl->drop_count > 0) {
+                --m_impl->drop_count;
+                out.drop = m_impl->drop_bytes;
+            }
+        }
+    }
+    if (!m_impl->server_time.empty())
+        out.head += "X-Hondana-Time: " + m_impl->server_time + "\r\n";
+    out.head += "\r\n";
+    return out;
+}
+
 void TestHttpsServer::serve(int fd)
 {
     timeval timeout { 10, 0 };
@@ -209,72 +257,21 @@ void TestHttpsServer::serve(int fd)
     std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(m_impl->ctx.get()), SSL_free);
     SSL_set_fd(ssl.get(), fd);
     std::string buffer;
+    Request request;
     if (SSL_accept(ssl.get()) == 1) {
-        Request request;
         while (!m_stopping && read_request(ssl.get(), buffer, request)) {
             ++m_requests;
-            std::string head;
-            std::string_view body;
-            std::string owned_body;
-            uint64_t drop = 0;
-            std::string time;
             {
                 std::lock_guard lock(m_impl->mutex);
                 m_impl->last_headers = request.raw_headers;
-                time = m_impl->server_time;
-                auto file = m_impl->files.find(request.path);
-                if (file != m_impl->files.end()) {
-                    const auto& entry = file->second;
-                    uint64_t start = 0;
-                    bool ranged = false;
-                    auto range = request.headers.find("range");
-                    auto if_range = request.headers.find("if-range");
-                    bool range_ok = range != request.headers.end() && range->second.starts_with("bytes=")
-                        && (if_range == request.headers.end() || if_range->second == entry.etag);
-                    if (range_ok) {
-                        start = std::stoull(range->second.substr(6));
-                        ranged = true;
-                    }
-                    if (ranged && start >= entry.bytes.size()) {
-                        head = "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */"
-                            + std::to_string(entry.bytes.size()) + "\r\nContent-Length: 0\r\n";
-                    } else {
-                        body = std::string_view(entry.bytes).substr(start);
-                        head = std::string(ranged ? "HTTP/1.1 206 Partial Content\r\n" : "HTTP/1.1 200 OK\r\n")
-                            + "Content-Type: application/octet-stream\r\nAccept-Ranges: bytes\r\nETag: " + entry.etag
-                            + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-                        if (ranged)
-                            head += "Content-Range: bytes " + std::to_string(start) + "-"
-                                + std::to_string(entry.bytes.size() - 1) + "/" + std::to_string(entry.bytes.size()) + "\r\n";
-                        if (m_impl->drop_count > 0) {
-                            --m_impl->drop_count;
-                            drop = m_impl->drop_bytes;
-                        }
-                    }
-                } else {
-                    auto canned = m_impl->responses.find(request.path);
-                    CannedResponse response = canned != m_impl->responses.end()
-                        ? canned->second
-                        : CannedResponse { 404, { { "Content-Type", "application/problem+json" } },
-                              R"({"type":"urn:hondana:problem:not-found","title":"Not found","status":404})" };
-                    head = "HTTP/1.1 " + std::to_string(response.status) + " X\r\n";
-                    for (const auto& [name, value] : response.headers)
-                        head += name + ": " + value + "\r\n";
-                    head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
-                    owned_body = std::move(response.body);
-                    body = owned_body;
-                }
             }
-            if (!time.empty())
-                head += "X-Hondana-Time: " + time + "\r\n";
-            head += "\r\n";
-            if (!ssl_write_all(ssl.get(), head.data(), head.size()))
-                break;
-            size_t to_send = drop ? std::min<size_t>(body.size(), drop) : body.size();
-            if (!ssl_write_all(ssl.get(), body.data(), to_send))
+            auto out = answer(request.headers, request.path);
+            size_t to_send = out.drop ? std::min<size_t>(out.body.size(), out.drop) : out.body.size();
+            if (!ssl_write_all(ssl.get(), out.head.data(), out.head.size())
+                || !ssl_write_all(ssl.get(), out.body.data(), to_send))
                 break;
             m_body_bytes += to_send;
-            if (drop)
+            if (out.drop)
                 break;
         }
     }

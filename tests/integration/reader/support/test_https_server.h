@@ -50,6 +50,12 @@ public:
 
 private:
     struct Impl;
+    struct Answer {
+        std::string head;
+        std::string body;
+        uint64_t drop { 0 };
+    };
+    Answer answer(const std::map<std::string, std::string>& headers, const std::string& path);
     void accept_loop();
     void serve(int fd);
     std::unique_ptr<Impl> m_impl;
