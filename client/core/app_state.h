@@ -105,7 +105,7 @@ struct OnlineState {
     std::string policy_source;
     std::string device_id;
     bool enrolled { false };
-    std::string network; // trusted, untrusted, offline, unknown
+    std::string network { "unknown" }; // trusted, untrusted, offline, unknown
     std::string network_reason;
     std::string admin_action;
     bool signed_in { false };

@@ -145,7 +145,8 @@ void ReaderSession::start_renderer(AppState& state)
     }
     if (!document)
         return;
-    uint64_t generation = ++state.reader.layout_generation;
+    // Generations only grow, across books too, so views notice every new renderer.
+    uint64_t generation = state.reader.layout_generation = ++m_layout_generation;
     state.reader.images.clear();
     auto callback = [queue = &m_queue, generation](render::RenderResult result) {
         queue->push([generation, result = std::move(result)](AppState& s) {

@@ -62,6 +62,7 @@ private:
     MainQueue& m_queue;
     std::shared_ptr<Shared> m_shared;
     std::shared_ptr<PositionStore> m_positions;
+    uint64_t m_layout_generation { 0 };
     sync::SyncWorker m_worker;        // open, relayout, links, positions
     sync::SyncWorker m_search_worker; // searches (long; cancelled by generation)
 };

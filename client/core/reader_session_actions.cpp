@@ -56,7 +56,7 @@ void ReaderSession::relayout(float text_size, AppState& state)
         std::lock_guard lock(m_shared->mutex);
         m_shared->renderer.reset(); // its recorded pages belong to the old layout
     }
-    ++state.reader.layout_generation;
+    state.reader.layout_generation = ++m_layout_generation;
     state.reader.images.clear();
     m_worker.post([this, document, text_size, page = state.reader.page, bookmarks = state.reader.bookmarks]() mutable {
         auto position = document->position_of(page);

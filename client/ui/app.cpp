@@ -180,7 +180,9 @@ void App::frame()
         ui::ScriptRequests requests;
         auto status = m_script->advance(queried_state(), *m_widgets, requests);
         if (status == ui::ScriptStatus::Failed) {
-            std::cerr << "hondana: " << m_script->failure() << "\n";
+            auto state = queried_state();
+            state.erase("controls");
+            std::cerr << "hondana: " << m_script->failure() << "\nhondana: state: " << state.dump() << "\n";
             m_exit_status = 2;
             m_running = false;
             return;
@@ -277,6 +279,7 @@ nlohmann::json App::queried_state() const
     }
     state["pages_ready"] = ready;
     state["missing_messages"] = m_catalog.missing_keys().size();
+    state["missing_keys"] = m_catalog.missing_keys();
     return state;
 }
 

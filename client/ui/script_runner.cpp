@@ -1,6 +1,10 @@
 #include "ui/script_runner.h"
 
 #include <SDL.h>
+#include <imgui.h>
+
+#include <cmath>
+#include <cstring>
 
 #include <fstream>
 #include <map>
@@ -101,14 +105,23 @@ ScriptStatus ScriptRunner::fail(const ScriptStep& step, const std::string& why)
 
 bool ScriptRunner::click_at(float x, float y)
 {
-    // phase 0: move the pointer; 1: press; 2: release; 3: done.
+    // phase 0: move the pointer; 1: press once ImGui sees the pointer there
+    // (the X server delivers the warp a frame or two later); 2: release; 3: done.
     int ix = static_cast<int>(x), iy = static_cast<int>(y);
-    if (m_phase == 0)
+    if (m_phase == 0) {
         SDL_WarpMouseInWindow(m_window, ix, iy);
-    else if (m_phase == 1)
+    } else if (m_phase == 1) {
+        ImVec2 seen = ImGui::GetIO().MousePos;
+        bool arrived = std::abs(seen.x - x) < 2 && std::abs(seen.y - y) < 2;
+        if (!arrived && ++m_frames < 120) {
+            if (m_frames % 20 == 0)
+                SDL_WarpMouseInWindow(m_window, ix, iy);
+            return false;
+        }
         push_button(true, ix, iy);
-    else if (m_phase == 2)
+    } else if (m_phase == 2) {
         push_button(false, ix, iy);
+    }
     ++m_phase;
     return m_phase > 3;
 }

@@ -1,0 +1,169 @@
+// The reader against the real lending service (`hondana-lending --demo` on
+// loopback, real TLS with pins and device certificates): sign-in, wrong
+// password, locked account, borrow → download → open → turn → close →
+// reopen at the same page, and offline reading when the network is untrusted.
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "core/demo_setup.h"
+#include "ui_harness.h"
+
+using namespace hondana;
+using namespace hondana::test;
+
+namespace {
+
+class OnlineUi : public ::testing::Test {
+protected:
+    static void SetUpTestSuite()
+    {
+        if (!have_xvfb())
+            return;
+        s_dir = std::filesystem::temp_directory_path() / ("hondana-ui-service-" + std::to_string(getpid()));
+        std::filesystem::remove_all(s_dir);
+        std::filesystem::create_directories(s_dir);
+        s_pid = fork();
+        if (s_pid == 0) {
+            auto log = (s_dir / "service.log").string();
+            freopen(log.c_str(), "w", stdout);
+            freopen(log.c_str(), "a", stderr);
+            execl(HONDANA_LENDING_EXE, HONDANA_LENDING_EXE, "--demo", (s_dir / "service").c_str(), "--listen", "127.0.0.1:0",
+                "--ready-file", (s_dir / "ready.json").c_str(), static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        for (int i = 0; i < 600 && !std::filesystem::exists(s_dir / "ready.json"); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        auto demo = client::read_demo(s_dir / "ready.json", s_dir / "service" / "demo.json");
+        if (demo)
+            s_demo = std::make_unique<client::DemoService>(std::move(*demo));
+    }
+
+    static void TearDownTestSuite()
+    {
+        if (s_pid > 0) {
+            kill(s_pid, SIGTERM);
+            waitpid(s_pid, nullptr, 0);
+        }
+        s_pid = -1;
+    }
+
+    void SetUp() override
+    {
+        if (!have_xvfb())
+            GTEST_SKIP() << "xvfb-run not found (scripts/setup installs xvfb)";
+        ASSERT_TRUE(s_demo) << "the demo lending service did not start; see " << (s_dir / "service.log");
+    }
+
+    // Writes the policy for demo device `device` into the run's folder.
+    static std::string policy(UiRun& run, size_t device, const std::vector<std::string>& pins = {})
+    {
+        auto json = client::demo_policy(*s_demo, device, "ja");
+        if (!pins.empty())
+            json["tls_spki_pins"] = pins;
+        auto path = run.path("policy.json");
+        std::ofstream(path) << json.dump(2);
+        return path.string();
+    }
+
+    static std::string pdf_title() { return s_demo->titles[0].format == "pdf" ? s_demo->titles[0].id : s_demo->titles[1].id; }
+
+    static std::string sign_in(const std::string& login)
+    {
+        return "wait policy_loaded=true\nclick status.enrol\nwait enrolled=true screen=signin timeout=60\n"
+               "wait network=trusted timeout=60\ntype signin.login_id " + login + "\ntype signin.password Demo-Student-2026!\n"
+               "click signin.submit\nwait signed_in=true screen=bookshelf timeout=120\n";
+    }
+
+    static std::string borrow_and_download(const std::string& title)
+    {
+        return "click nav.catalog\nwait screen=catalog catalog_loading=false timeout=60\nframes 5\n"
+               "click catalog.borrow:" + title + "\nwait screen=bookshelf loans=1 timeout=60\nframes 5\n"
+               "click bookshelf.download:" + title + "\nwait loans_ready=1 timeout=120\nframes 3\n";
+    }
+
+    static inline std::filesystem::path s_dir;
+    static inline pid_t s_pid { -1 };
+    static inline std::unique_ptr<client::DemoService> s_demo;
+};
+
+}
+
+TEST_F(OnlineUi, sign_in_succeeds_and_shows_the_bookshelf)
+{
+    UiRun run("signin");
+    ASSERT_EQ(run.run(sign_in("s51-01") + "expect error=none offline_mode=false\nscreenshot shelf.png\n",
+                  { "--policy", policy(run, 0) }),
+        0)
+        << run.output();
+}
+
+TEST_F(OnlineUi, wrong_password_is_refused_with_a_clear_error)
+{
+    UiRun run("wrong");
+    ASSERT_EQ(run.run("wait policy_loaded=true\nclick status.enrol\nwait enrolled=true screen=signin timeout=60\n"
+                      "wait network=trusted timeout=60\ntype signin.login_id s51-02\ntype signin.password Not-The-Password-1!\n"
+                      "click signin.submit\nwait signing_in=false error=sync.invalid_credentials timeout=60\n"
+                      "expect screen=signin signed_in=false locked=false error_message=signin.wrong_password\n",
+                  { "--policy", policy(run, 1) }),
+        0)
+        << run.output();
+}
+
+TEST_F(OnlineUi, a_locked_account_is_shown_as_locked)
+{
+    UiRun run("locked");
+    std::string script = "wait policy_loaded=true\nclick status.enrol\nwait enrolled=true screen=signin timeout=60\n"
+                         "wait network=trusted timeout=60\ntype signin.login_id s51-03\n";
+    for (int attempt = 0; attempt < 10; ++attempt)
+        script += "type signin.password Wrong-Password-" + std::to_string(attempt) + "!\nclick signin.submit\n"
+                  "frames 2\nwait signing_in=false timeout=60\n";
+    script += "wait locked=true\nexpect signed_in=false error=sync.account_locked error_message=signin.locked\n"
+              "screenshot locked.png\n";
+    ASSERT_EQ(run.run(script, { "--policy", policy(run, 2) }), 0) << run.output();
+}
+
+TEST_F(OnlineUi, borrow_download_open_turn_close_and_reopen_at_the_same_page)
+{
+    UiRun run("borrow");
+    auto title = pdf_title();
+    ASSERT_EQ(run.run(sign_in("s51-04") + borrow_and_download(title) + "click bookshelf.open:" + title + "\n"
+                          "wait book_open=true pages_ready=true timeout=60\nkey Right\nwait page=1\nframes 10\n"
+                          "click reader.close\nwait screen=bookshelf\n"
+                          "click bookshelf.open:" + title + "\nwait book_open=true pages_ready=true timeout=60\n"
+                          "expect page=1\nscreenshot reopened.png\nstate reopened.json\n",
+                  { "--policy", policy(run, 3) }),
+        0)
+        << run.output();
+    auto state = run.state("reopened.json");
+    auto page = control(state, "area.page:1");
+    auto shot = run.screenshot("reopened.png");
+    // A page is drawn where the page should be: not the empty paper placeholder.
+    EXPECT_LT(shot.share(static_cast<int>(page[0]) + 2, static_cast<int>(page[1]) + 2, static_cast<int>(page[2]) - 2,
+                  static_cast<int>(page[3]) - 2, { 255, 255, 255 }, 3),
+        0.999);
+}
+
+TEST_F(OnlineUi, offline_reading_works_when_the_network_is_untrusted)
+{
+    UiRun run("offline");
+    auto title = pdf_title();
+    ASSERT_EQ(run.run(sign_in("s52-01") + borrow_and_download(title), { "--policy", policy(run, 4) }), 0) << run.output();
+    // Same device and home; the service now answers with a key the policy does not pin.
+    auto other_pins = std::vector<std::string> { "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+        "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=" };
+    ASSERT_EQ(run.run("wait policy_loaded=true screen=signin\nwait network=untrusted timeout=60\n"
+                      "type signin.login_id s52-01\ntype signin.password Demo-Student-2026!\nclick signin.offline\n"
+                      "wait signed_in=true offline_mode=true screen=bookshelf timeout=120\nwait loans_ready=1 timeout=60\n"
+                      "click bookshelf.open:" + title + "\nwait book_open=true pages_ready=true timeout=60\n"
+                      "key Right\nwait page=1\nexpect error=none network=untrusted\n",
+                  { "--policy", policy(run, 4, other_pins) }),
+        0)
+        << run.output();
+}
