@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "hondana/drm/keys.h"
 #include "temp_dir.h"
 
 using namespace hondana::platform;
@@ -12,14 +13,25 @@ using nlohmann::json;
 
 namespace {
 
-const char* root_pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+// A real self-signed P-256 certificate (the tenant root must parse).
+const std::string& root_pem()
+{
+    static const std::string pem = [] {
+        auto key = *hondana::drm::PrivateKey::generate_p256();
+        auto now = hondana::base::now_utc();
+        hondana::drm::CertificateRequest request { "Policy Test Root", "Hondana tests", hondana::drm::CertificateRole::Root,
+            {}, {}, now, now + std::chrono::hours(24) };
+        return hondana::drm::issue_certificate(request, key.public_key(), nullptr, key)->pem();
+    }();
+    return pem;
+}
 const char* pin_a = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 const char* pin_b = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA=";
 
 json minimal()
 {
     return { { "service_url", "https://lending.example.jp:8443/" }, { "tls_spki_pins", { pin_a, pin_b } },
-        { "tenant_root_cert", root_pem }, { "device_id", "tablet-0001" } };
+        { "tenant_root_cert", root_pem() }, { "device_id", "tablet-0001" } };
 }
 
 Result<Policy> parse(const json& document)
@@ -117,6 +129,8 @@ TEST(Policy, rejects_bad_values)
     document = minimal();
     document["tenant_root_cert"] = "relative/root.pem";
     expect_error(document, ErrorKind::PolicyInvalid, "'tenant_root_cert'");
+    document["tenant_root_cert"] = "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n";
+    expect_error(document, ErrorKind::PolicyInvalid, "does not contain a PEM certificate");
     document = minimal();
     document["trusted_network_probes"] = { "probe.example.jp:443" };
     expect_error(document, ErrorKind::PolicyInvalid, "not the service and not in allowed_hosts");
@@ -199,12 +213,12 @@ TEST(Policy, explicit_file_is_the_only_source)
     auto file = dir.path() / "demo.json";
     auto document = minimal();
     auto root = dir.path() / "root.pem";
-    std::ofstream(root) << root_pem;
+    std::ofstream(root) << root_pem();
     document["tenant_root_cert"] = root.string();
     write(file, document);
     auto policy = load_policy({ dir.path() / "managed", dir.path() / "recommended", file, RequireRootOwned::Yes });
     ASSERT_TRUE(policy) << policy.error().message;
-    EXPECT_EQ(policy->tenant_root_cert_pem, root_pem);
+    EXPECT_EQ(policy->tenant_root_cert_pem, root_pem());
     EXPECT_EQ(policy->files, std::vector<std::filesystem::path> { file });
 }
 
