@@ -221,13 +221,16 @@ void App::frame()
     }
     SDL_GL_SwapWindow(m_window);
     m_textures->end_frame();
-    if (!m_first_frame_reported) {
-        m_first_frame_reported = true;
-        if (m_options.report_startup) {
-            auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_options.started);
+    if (m_options.report_startup) {
+        auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_options.started);
+        if (!m_first_frame_reported)
             std::cout << "startup_to_first_frame_ms " << elapsed.count() << " screen " << screen_name(m_state.screen) << std::endl;
+        if (!m_signin_reported && m_state.screen == Screen::SignIn) {
+            m_signin_reported = true;
+            std::cout << "startup_to_signin_ms " << elapsed.count() << std::endl;
         }
     }
+    m_first_frame_reported = true;
     for (auto& command : m_commands.take())
         apply(std::move(command));
 }

@@ -89,6 +89,7 @@ private:
     bool m_running { true };
     int m_exit_status { 0 };
     bool m_first_frame_reported { false };
+    bool m_signin_reported { false };
     std::optional<float> m_touch_start_x;
 };
 
