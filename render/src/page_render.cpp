@@ -98,6 +98,13 @@ Result<PageImage> Document::render_page(int page, float scale, Theme theme) cons
     return detail::rasterize(ctx.get(), *recorded, page, scale, theme, std::nullopt, nullptr);
 }
 
+Result<PageImage> Document::render_tile(int page, float scale, PixelRect tile, Theme theme) const
+{
+    auto recorded = TRY(detail::record_page(*this, page));
+    auto ctx = TRY(m_state->engine->state().clone_context());
+    return detail::rasterize(ctx.get(), *recorded, page, scale, theme, tile, nullptr);
+}
+
 Result<std::vector<uint8_t>> encode_png(std::shared_ptr<Engine> engine, const PageImage& image)
 {
     if (image.width <= 0 || image.height <= 0

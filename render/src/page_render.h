@@ -26,13 +26,7 @@ struct RecordedPage {
 // Records `page` (takes the document's lock).
 [[nodiscard]] Result<std::shared_ptr<RecordedPage>> record_page(const Document& document, int page);
 
-// A pixel rectangle inside the page at the given scale (tiles).
-struct PixelRect {
-    int x0 { 0 };
-    int y0 { 0 };
-    int x1 { 0 };
-    int y1 { 0 };
-};
+using render::PixelRect;
 
 // Rasterizes on `ctx` (a worker's own context). `cookie` may be null; setting
 // its abort flag from another thread cancels (Cancelled).

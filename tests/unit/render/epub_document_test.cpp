@@ -149,7 +149,7 @@ TEST(EpubDocument, every_shared_epub_fixture_opens_and_renders)
         }
         ++opened;
     }
-    EXPECT_EQ(opened, 4);
+    EXPECT_GE(opened, 4); // the four of ../shared/fixtures/README.md
 }
 
 TEST(EpubDocument, manga_fixture_is_fixed_layout_right_to_left)

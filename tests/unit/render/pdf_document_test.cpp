@@ -158,3 +158,26 @@ TEST(PdfDocument, encodes_a_rendered_page_as_png)
     EXPECT_EQ((*png)[2], 'N');
     EXPECT_EQ((*png)[3], 'G');
 }
+
+TEST(PdfDocument, renders_a_tile_matching_the_same_pixels_of_the_whole_page)
+{
+    auto document = open_sample_pdf("fox-in-kyoto.pdf");
+    ASSERT_TRUE(document);
+    auto whole = document->render_page(2, 2.0f).value();
+    auto tile = document->render_tile(2, 2.0f, { 400, 100, 656, 356 });
+    ASSERT_TRUE(tile) << tile.error().message;
+    EXPECT_EQ(tile->width, 256);
+    EXPECT_EQ(tile->x, 400);
+    size_t same = 0;
+    for (int y = 0; y < 256; ++y) {
+        for (int x = 0; x < 256; ++x) {
+            size_t t = (static_cast<size_t>(y) * 256 + static_cast<size_t>(x)) * 3;
+            size_t w = (static_cast<size_t>(y + 100) * static_cast<size_t>(whole.width) + static_cast<size_t>(x + 400)) * 3;
+            same += std::abs(tile->rgb[t] - whole.rgb[w]) <= 2 ? 1 : 0;
+        }
+    }
+    EXPECT_GT(same, 256u * 256u * 99 / 100);
+    auto outside = document->render_tile(2, 1.0f, { 5000, 5000, 5100, 5100 });
+    ASSERT_FALSE(outside);
+    EXPECT_EQ(outside.error().kind, ErrorKind::InvalidArgument);
+}

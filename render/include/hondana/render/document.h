@@ -72,6 +72,9 @@ public:
     // Renders a whole page (or `tile`, in pixels at `scale`) on the calling
     // thread. Convenience for tools; the reader uses Renderer.
     [[nodiscard]] Result<PageImage> render_page(int page, float scale, Theme theme = Theme::Normal) const;
+    // One tile of the page at `scale` (pixels outside the page are cut off;
+    // InvalidArgument when nothing is left).
+    [[nodiscard]] Result<PageImage> render_tile(int page, float scale, PixelRect tile, Theme theme = Theme::Normal) const;
 
     struct State;
     [[nodiscard]] State& state() const { return *m_state; }

@@ -43,6 +43,14 @@ struct PageImage {
     [[nodiscard]] size_t byte_size() const { return rgb.size(); }
 };
 
+// A rectangle of pixels in a page rendered at some scale (a tile of a zoomed page).
+struct PixelRect {
+    int x0 { 0 };
+    int y0 { 0 };
+    int x1 { 0 };
+    int y1 { 0 };
+};
+
 // One entry of the table of contents, flattened: `depth` 0 is the top level.
 struct OutlineItem {
     std::string title;
