@@ -97,11 +97,51 @@ struct Paths {
     fs::path etag;
 };
 
-Result<bool> verify_and_commit(const DownloadRequest& request, const Paths& paths)
+// SHA-256 of the part file's bytes, kept up to date as bytes arrive, so a
+// finished download is verified without reading it again.
+struct PartHash {
+    drm::Sha256 hasher;
+    uint64_t hashed { 0 };
+
+    void reset()
+    {
+        hasher = drm::Sha256();
+        hashed = 0;
+    }
+    void update(drm::ByteView bytes)
+    {
+        hasher.update(bytes);
+        hashed += bytes.size();
+    }
+    // Brings the hash level with the part file (after a restart or an earlier run).
+    Result<void> catch_up(const fs::path& part)
+    {
+        uint64_t size = size_of(part);
+        if (hashed > size)
+            reset();
+        if (hashed == size)
+            return {};
+        std::ifstream file(part, std::ios::binary);
+        file.seekg(static_cast<std::streamoff>(hashed));
+        std::vector<uint8_t> buffer(1 << 20);
+        while (hashed < size && file) {
+            file.read(reinterpret_cast<char*>(buffer.data()),
+                static_cast<std::streamsize>(std::min<uint64_t>(buffer.size(), size - hashed)));
+            auto got = static_cast<size_t>(file.gcount());
+            if (got == 0)
+                break;
+            update({ buffer.data(), got });
+        }
+        if (hashed != size)
+            return fail(ErrorKind::Io, "cannot read " + part.string());
+        return {};
+    }
+};
+
+Result<bool> verify_and_commit(const DownloadRequest& request, const Paths& paths, PartHash& part_hash)
 {
-    auto hash = drm::sha256_file_hex(paths.part);
-    if (!hash)
-        return fail(ErrorKind::Io, "cannot hash " + paths.part.string() + ": " + hash.error().message);
+    TRY(part_hash.catch_up(paths.part));
+    auto hash = std::optional<std::string>(drm::hex_encode(part_hash.hasher.finish()));
     uint64_t length = size_of(paths.part);
     bool length_ok = !request.expected_length || *request.expected_length == length;
     if (!length_ok || *hash != request.expected_sha256) {
@@ -127,7 +167,7 @@ Result<bool> verify_and_commit(const DownloadRequest& request, const Paths& path
 
 // One transfer from `offset`. Returns true when the server says the file is complete.
 Result<void> transfer_once(HttpClient& client, const DownloadRequest& request, const Paths& paths, uint64_t offset,
-    DownloadResult& result, const ProgressCallback& progress)
+    DownloadResult& result, PartHash& part_hash, const ProgressCallback& progress)
 {
     HttpRequest http { "GET", request.url, request.headers, {}, Idempotent::Yes, 64 * 1024 };
     std::string etag = read_small(paths.etag);
@@ -144,11 +184,14 @@ Result<void> transfer_once(HttpClient& client, const DownloadRequest& request, c
         if (!file) {
             bool partial = resuming && head.status == 206;
             base = partial ? offset : 0;
-            if (!partial)
+            if (!partial) {
                 TRY(write_small(paths.etag, head.header("etag").value_or("")));
+                part_hash.reset();
+            }
             file.emplace(TRY(PartFile::open(paths.part, !partial)));
         }
         result.transferred += bytes.size();
+        part_hash.update(bytes);
         return file->append(bytes);
     };
     ProgressCallback on_progress = [&](uint64_t received, uint64_t total) {
@@ -188,13 +231,15 @@ Result<DownloadResult> download(HttpClient& client, const DownloadRequest& reque
     }
     if (size_of(paths.part) > 0)
         ++result.resumes;
+    PartHash part_hash;
     for (int attempt = 0;; ++attempt) {
         uint64_t offset = size_of(paths.part);
         if (request.expected_length && offset > *request.expected_length) {
             fs::remove(paths.part, error);
             offset = 0;
         }
-        auto sent = transfer_once(client, request, paths, offset, result, progress);
+        TRY(part_hash.catch_up(paths.part));
+        auto sent = transfer_once(client, request, paths, offset, result, part_hash, progress);
         if (sent)
             break;
         bool transient = is_transient(sent.error().kind) && sent.error().kind != ErrorKind::RateLimited;
@@ -203,7 +248,7 @@ Result<DownloadResult> download(HttpClient& client, const DownloadRequest& reque
         ++result.resumes;
         std::this_thread::sleep_for(backoff_delay(attempt, std::chrono::milliseconds(100), std::chrono::seconds(4)));
     }
-    TRY(verify_and_commit(request, paths));
+    TRY(verify_and_commit(request, paths, part_hash));
     result.length = size_of(request.destination);
     return result;
 }
