@@ -93,6 +93,17 @@ platform::NetworkTrustReport Reader::check_network()
     return report;
 }
 
+Result<void> Reader::watch_network(std::function<void()> on_change)
+{
+    auto* network = m_network.get();
+    m_watcher = TRY(platform::NetlinkWatcher::start([network, on_change = std::move(on_change)] {
+        network->invalidate("the network changed; checking again");
+        if (on_change)
+            on_change();
+    }).map_error(from_platform));
+    return {};
+}
+
 Result<void> Reader::require_trusted_network()
 {
     auto report = m_network->last();

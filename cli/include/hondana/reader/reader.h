@@ -20,6 +20,7 @@
 #include "hondana/drm/package.h"
 #include "hondana/platform/clock.h"
 #include "hondana/platform/key_store.h"
+#include "hondana/platform/netlink_watcher.h"
 #include "hondana/platform/network_trust.h"
 #include "hondana/platform/paths.h"
 #include "hondana/platform/policy.h"
@@ -92,6 +93,13 @@ public:
     [[nodiscard]] Result<store::Enrolment> enrol();
     // Probes the trusted-network endpoints (blocking); records an untrusted network in the audit log.
     [[nodiscard]] platform::NetworkTrustReport check_network();
+    // For long-running readers: watches netlink and forgets the trust report
+    // whenever the network changes, so the next online call probes again.
+    // `on_change` (may be empty) runs on the watcher's thread, for example to
+    // post a check_network() to the sync worker.
+    [[nodiscard]] Result<void> watch_network(std::function<void()> on_change);
+    // The last trust report, without probing (thread-safe).
+    [[nodiscard]] platform::NetworkTrustReport network_report() const { return m_network->last(); }
 
     // Online when the network is trusted (then the local store is opened or
     // made with the same password), else offline when the policy allows it.
@@ -160,6 +168,7 @@ private:
     std::unique_ptr<store::DeviceStore> m_device;
     std::unique_ptr<store::UserStore> m_store;
     std::unique_ptr<platform::NetworkTrust> m_network;
+    std::unique_ptr<platform::NetlinkWatcher> m_watcher;
     std::unique_ptr<sync::ServiceClient> m_client;
     bool m_client_has_device { false };
     std::optional<std::string> m_login_id;
