@@ -146,6 +146,9 @@ Result<sync::ServiceClient*> Reader::client(bool with_device)
 Error Reader::service_failure(const sync::Error& error)
 {
     if (error.kind == sync::ErrorKind::DeviceRevoked) {
+        if (m_wiping) // the wipe's own last upload was refused: it goes on
+            return from_sync(error);
+        m_wiping = true; // no upload from a revoked device
         auto wiped = wipe("the service reports this device revoked");
         std::string outcome = wiped ? "every local store, key and title was erased" : "wiping failed: " + wiped.error().message;
         return Error { ErrorKind::DeviceRevoked, "[sync.device_revoked] this device was revoked; " + outcome };

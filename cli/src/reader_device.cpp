@@ -22,8 +22,12 @@ Result<WipeReport> Reader::wipe(std::string_view reason)
 {
     WipeReport report;
     audit(store::audit_type::wipe, std::nullopt, std::string(reason));
-    if (m_network->trusted() && enrolled())
+    // A wipe asked for here reports itself first; a revoked device cannot.
+    if (!m_wiping && m_network->trusted() && enrolled()) {
+        m_wiping = true;
         (void)upload_audit();
+    }
+    m_wiping = true;
     m_store.reset();
     m_client.reset();
     // Keys first: every user's wrapped store key, then the device key (which
@@ -50,6 +54,7 @@ Result<WipeReport> Reader::wipe(std::string_view reason)
     TRY(platform::ensure_private_dir(m_paths.device_dir()).map_error(from_platform));
     m_login_id.reset();
     m_trusted_clock = std::make_unique<platform::TrustedClock>(*m_clock, platform::ClockRatchet {});
+    m_wiping = false;
     return report;
 }
 

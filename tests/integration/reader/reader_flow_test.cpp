@@ -107,6 +107,12 @@ TEST_F(ReaderFlow, whole_flow_enrol_sign_in_borrow_download_open_renew_return_si
     EXPECT_EQ(cli(tablet, { "logout" }, pw).exit_code, 0);
     auto after_logout = cli(tablet, { "catalog" }, pw);
     EXPECT_EQ(after_logout.exit_code, 10) << after_logout.err;
+
+    EXPECT_EQ(cli(tablet, { "wipe" }).exit_code, 2) << "wipe asks for --yes";
+    auto wiped = cli(tablet, { "wipe", "--yes" });
+    ASSERT_EQ(wiped.exit_code, 0) << wiped.err;
+    EXPECT_TRUE(contains(wiped.out, "erased device key")) << wiped.out;
+    EXPECT_TRUE(contains(cli(tablet, { "doctor" }).out, "enrolment.enrolled: no"));
 }
 
 TEST_F(ReaderFlow, epub_titles_download_and_open)

@@ -173,6 +173,7 @@ private:
     bool m_client_has_device { false };
     std::optional<std::string> m_login_id;
     bool m_untrusted_recorded { false };
+    bool m_wiping { false };
 };
 
 }
