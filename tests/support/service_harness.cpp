@@ -184,11 +184,19 @@ bool ServiceHarness::seed()
     if (!lending::write_sample_pdf(pdf, "Harness PDF", { { "Chapter 1", { "A harness title." } } })
         || !lending::write_sample_epub(epub, "Harness EPUB", "urn:hondana:harness:epub", "ja", { { "第一章", { "本棚のテスト。" } } }))
         return fail("cannot write the sample titles");
-    for (auto [file, title, copies] : { std::tuple { pdf, "Harness PDF", "1" }, std::tuple { epub, "Harness EPUB", "2" } }) {
+    struct SampleTitle {
+        std::string file;
+        std::string title;
+        std::string copies;
+        std::string format;
+    };
+    const std::vector<SampleTitle> samples = { { pdf.string(), "Harness PDF", "1", "pdf" },
+        { epub.string(), "Harness EPUB", "2", "epub" } };
+    for (const auto& sample : samples) {
         std::string out;
-        if (!step({ "title", "add", file.string(), "--title", title, "--copies", copies, "--reading-level", "3" }, &out))
+        if (!step({ "title", "add", sample.file, "--title", sample.title, "--copies", sample.copies, "--reading-level", "3" }, &out))
             return false;
-        m_titles.push_back({ value_after(out, "title "), title, file.extension() == ".pdf" ? "pdf" : "epub" });
+        m_titles.push_back({ value_after(out, "title "), sample.title, sample.format });
     }
     return true;
 }
@@ -201,7 +209,7 @@ bool ServiceHarness::launch()
         "--ready-file", ready.string(), "--threads", "2", "--hash-threads", std::to_string(m_options.hash_threads),
         "--header-timeout", std::to_string(m_options.header_timeout_seconds), "--body-timeout",
         std::to_string(m_options.body_timeout_seconds), "--idle-timeout", std::to_string(m_options.idle_timeout_seconds),
-        "--durability", m_options.durability };
+        "--durability", m_options.durability, "--max-connections", std::to_string(m_options.max_connections) };
     pid_t child = ::fork();
     if (child == 0) {
         int log = ::open(log_file().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);

@@ -47,6 +47,7 @@ struct HarnessOptions {
     int body_timeout_seconds { 30 };
     int idle_timeout_seconds { 60 };
     int hash_threads { 1 };
+    int max_connections { 20000 };
     std::string durability { "full" };
 };
 
