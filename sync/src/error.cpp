@@ -7,7 +7,7 @@ namespace hondana::sync {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, ErrorKind>, 23> problem_kinds { {
+constexpr std::array<std::pair<std::string_view, ErrorKind>, 28> problem_kinds { {
     { "malformed-request", ErrorKind::MalformedRequest },
     { "body-too-large", ErrorKind::BodyTooLarge },
     { "device-required", ErrorKind::DeviceRequired },
@@ -30,6 +30,11 @@ constexpr std::array<std::pair<std::string_view, ErrorKind>, 23> problem_kinds {
     { "renew-refused", ErrorKind::RenewRefused },
     { "rate-limited", ErrorKind::RateLimited },
     { "audit-chain-broken", ErrorKind::AuditChainBroken },
+    { "weak-password", ErrorKind::WeakPassword },
+    { "method-not-allowed", ErrorKind::MethodNotAllowed },
+    { "conflict", ErrorKind::Conflict },
+    { "range-not-satisfiable", ErrorKind::RangeNotSatisfiable },
+    { "headers-too-large", ErrorKind::HeadersTooLarge },
     { "internal", ErrorKind::ServiceError },
 } };
 
@@ -99,6 +104,11 @@ std::string_view error_code(ErrorKind kind)
     case ErrorKind::RenewRefused: return "sync.renew_refused";
     case ErrorKind::RateLimited: return "sync.rate_limited";
     case ErrorKind::AuditChainBroken: return "sync.audit_chain_broken";
+    case ErrorKind::WeakPassword: return "sync.weak_password";
+    case ErrorKind::MethodNotAllowed: return "sync.method_not_allowed";
+    case ErrorKind::Conflict: return "sync.conflict";
+    case ErrorKind::RangeNotSatisfiable: return "sync.range_not_satisfiable";
+    case ErrorKind::HeadersTooLarge: return "sync.headers_too_large";
     case ErrorKind::ServiceError: return "sync.service_error";
     }
     return "sync.unknown";

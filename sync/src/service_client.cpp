@@ -19,7 +19,8 @@ Result<json> parse_body(const HttpResponse& response, std::string_view what)
 std::string problem_extras(const json& problem)
 {
     std::string extras;
-    for (const char* name : { "locked_until", "queue_length", "limit", "position", "field" }) {
+    for (const char* name :
+        { "locked_until", "queue_length", "limit", "position", "field", "reason", "potential_end", "accepted_through" }) {
         auto it = problem.find(name);
         if (it != problem.end())
             extras += std::string(" ") + name + "=" + (it->is_string() ? it->get<std::string>() : it->dump());

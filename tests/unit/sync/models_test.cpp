@@ -57,6 +57,13 @@ TEST(Models, parses_a_status_document)
 
 TEST(Models, unknown_problem_types_are_service_errors_and_known_ones_map)
 {
+    // Every problem type of docs/protocol.md maps to its own kind.
+    for (const char* type : { "malformed-request", "weak-password", "device-required", "invalid-credentials",
+             "totp-required", "totp-invalid", "token-invalid", "device-unknown", "device-revoked", "enrolment-invalid",
+             "wrong-school", "forbidden", "not-found", "method-not-allowed", "conflict", "no-copies", "loan-limit",
+             "already-borrowed", "already-reserved", "loan-not-active", "renew-refused", "audit-chain-broken",
+             "body-too-large", "range-not-satisfiable", "account-locked", "rate-limited", "headers-too-large", "internal" })
+        EXPECT_TRUE(kind_for_problem(type)) << type;
     EXPECT_EQ(kind_for_problem("device-revoked"), ErrorKind::DeviceRevoked);
     EXPECT_FALSE(kind_for_problem("something-new"));
     HttpResponse response { 418, {}, R"({"type":"urn:hondana:problem:something-new","title":"New"})" };

@@ -53,6 +53,11 @@ enum class ErrorKind {
     RenewRefused,
     RateLimited,
     AuditChainBroken,
+    WeakPassword,
+    MethodNotAllowed,
+    Conflict,
+    RangeNotSatisfiable,
+    HeadersTooLarge,
     ServiceError, // `internal` or a problem type this reader does not know
 };
 
