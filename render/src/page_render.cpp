@@ -9,6 +9,68 @@ namespace hondana::render {
 
 using detail::guarded;
 
+namespace {
+
+// Checks the scale and works out the pixel area of a page (or tile).
+Result<fz_irect> pixel_area(fz_rect bounds, float scale, std::optional<PixelRect> tile)
+{
+    if (!(scale > 0.01f && scale <= 16.0f))
+        return fail(ErrorKind::InvalidArgument, "scale must be between 0.01 and 16");
+    fz_irect area = fz_round_rect(fz_transform_rect(bounds, fz_scale(scale, scale)));
+    if (tile)
+        area = fz_intersect_irect(area, fz_make_irect(tile->x0, tile->y0, tile->x1, tile->y1));
+    if (fz_is_empty_irect(area))
+        return fail(ErrorKind::InvalidArgument, "the requested tile is outside the page");
+    if (int64_t(area.x1 - area.x0) * (area.y1 - area.y0) > 64LL * 1024 * 1024)
+        return fail(ErrorKind::LimitExceeded, "the requested image is larger than 64 megapixels");
+    return area;
+}
+
+// A white image of `area`, and a pixmap that draws straight into its bytes
+// (no copy afterwards). The pixmap must be dropped before the image moves.
+PageImage blank_image(fz_irect area, int page, float scale, Theme theme)
+{
+    PageImage image;
+    image.page = page;
+    image.scale = scale;
+    image.theme = theme;
+    image.x = area.x0;
+    image.y = area.y0;
+    image.width = area.x1 - area.x0;
+    image.height = area.y1 - area.y0;
+    image.rgb.assign(static_cast<size_t>(image.width) * static_cast<size_t>(image.height) * 3, 0xFF);
+    return image;
+}
+
+// Runs the page straight into pixels on the document's context (one pass, no
+// display list): what a tool wants for one page.
+Result<PageImage> render_direct(Document::State& state, int page, float scale, Theme theme, std::optional<PixelRect> tile)
+{
+    std::lock_guard lock(state.mutex);
+    auto loaded = TRY(state.load_page(page));
+    fz_context* ctx = state.ctx.get();
+    fz_rect bounds {};
+    TRY(detail::guarded(ctx, ErrorKind::RenderFailed, "measuring the page", [&] { bounds = fz_bound_page(ctx, loaded.get()); }));
+    fz_irect area = TRY(pixel_area(bounds, scale, tile));
+    PageImage image = blank_image(area, page, scale, theme);
+    fz_pixmap* pixmap = nullptr;
+    fz_device* device = nullptr;
+    auto drawn = detail::guarded(ctx, ErrorKind::RenderFailed, "rendering the page", [&] {
+        pixmap = fz_new_pixmap_with_bbox_and_data(ctx, fz_device_rgb(ctx), area, nullptr, 0, image.rgb.data());
+        device = fz_new_draw_device(ctx, fz_identity, pixmap);
+        fz_run_page(ctx, loaded.get(), device, fz_scale(scale, scale), nullptr);
+        fz_close_device(ctx, device);
+    });
+    detail::DeviceHandle(ctx, device).reset();
+    detail::PixmapHandle(ctx, pixmap).reset();
+    if (!drawn)
+        return tl::make_unexpected(state.explain(drawn.error()));
+    apply_theme(theme, image.rgb);
+    return image;
+}
+
+}
+
 namespace detail {
 
 RecordedPage::~RecordedPage()
@@ -43,48 +105,23 @@ Result<std::shared_ptr<RecordedPage>> record_page(const Document& document, int 
 Result<PageImage> rasterize(fz_context* ctx, const RecordedPage& recorded, int page, float scale, Theme theme,
     std::optional<PixelRect> tile, fz_cookie* cookie)
 {
-    if (!(scale > 0.01f && scale <= 16.0f))
-        return fail(ErrorKind::InvalidArgument, "scale must be between 0.01 and 16");
+    fz_irect area = TRY(pixel_area(recorded.bounds, scale, tile));
     fz_matrix ctm = fz_scale(scale, scale);
-    fz_irect area = fz_round_rect(fz_transform_rect(recorded.bounds, ctm));
-    if (tile)
-        area = fz_intersect_irect(area, fz_make_irect(tile->x0, tile->y0, tile->x1, tile->y1));
-    if (fz_is_empty_irect(area))
-        return fail(ErrorKind::InvalidArgument, "the requested tile is outside the page");
-    int64_t pixels = int64_t(area.x1 - area.x0) * (area.y1 - area.y0);
-    if (pixels > 64LL * 1024 * 1024)
-        return fail(ErrorKind::LimitExceeded, "the requested image is larger than 64 megapixels");
-
+    PageImage image = blank_image(area, page, scale, theme);
     fz_pixmap* pixmap = nullptr;
     fz_device* device = nullptr;
     auto drawn = guarded(ctx, ErrorKind::RenderFailed, "rendering the page", [&] {
-        pixmap = fz_new_pixmap_with_bbox(ctx, fz_device_rgb(ctx), area, nullptr, 0);
-        fz_clear_pixmap_with_value(ctx, pixmap, 0xFF);
+        pixmap = fz_new_pixmap_with_bbox_and_data(ctx, fz_device_rgb(ctx), area, nullptr, 0, image.rgb.data());
         device = fz_new_draw_device(ctx, fz_identity, pixmap);
         fz_run_display_list(ctx, recorded.list, device, ctm, fz_rect_from_irect(area), cookie);
         fz_close_device(ctx, device);
     });
-    detail::DeviceHandle device_handle(ctx, device);
-    detail::PixmapHandle pixmap_handle(ctx, pixmap);
+    detail::DeviceHandle(ctx, device).reset();
+    detail::PixmapHandle(ctx, pixmap).reset();
     if (!drawn)
         return tl::make_unexpected(drawn.error());
     if (cookie && cookie->abort)
         return fail(ErrorKind::Cancelled, "the page was no longer wanted");
-
-    PageImage image;
-    image.page = page;
-    image.scale = scale;
-    image.theme = theme;
-    image.x = area.x0;
-    image.y = area.y0;
-    image.width = fz_pixmap_width(ctx, pixmap);
-    image.height = fz_pixmap_height(ctx, pixmap);
-    size_t row = static_cast<size_t>(image.width) * 3;
-    image.rgb.resize(row * static_cast<size_t>(image.height));
-    const unsigned char* samples = fz_pixmap_samples(ctx, pixmap);
-    auto stride = static_cast<size_t>(fz_pixmap_stride(ctx, pixmap));
-    for (int y = 0; y < image.height; ++y)
-        std::memcpy(image.rgb.data() + row * static_cast<size_t>(y), samples + stride * static_cast<size_t>(y), row);
     apply_theme(theme, image.rgb);
     return image;
 }
@@ -93,16 +130,12 @@ Result<PageImage> rasterize(fz_context* ctx, const RecordedPage& recorded, int p
 
 Result<PageImage> Document::render_page(int page, float scale, Theme theme) const
 {
-    auto recorded = TRY(detail::record_page(*this, page));
-    auto ctx = TRY(m_state->engine->state().clone_context());
-    return detail::rasterize(ctx.get(), *recorded, page, scale, theme, std::nullopt, nullptr);
+    return render_direct(*m_state, page, scale, theme, std::nullopt);
 }
 
 Result<PageImage> Document::render_tile(int page, float scale, PixelRect tile, Theme theme) const
 {
-    auto recorded = TRY(detail::record_page(*this, page));
-    auto ctx = TRY(m_state->engine->state().clone_context());
-    return detail::rasterize(ctx.get(), *recorded, page, scale, theme, tile, nullptr);
+    return render_direct(*m_state, page, scale, theme, tile);
 }
 
 Result<std::vector<uint8_t>> encode_png(std::shared_ptr<Engine> engine, const PageImage& image)
