@@ -92,6 +92,9 @@ TEST(CrashSafety, kill_9_during_downloads_resumes_and_only_verified_content_is_e
     ASSERT_TRUE(drm::random_bytes({ reinterpret_cast<uint8_t*>(bytes.data()), bytes.size() }));
     auto hash = drm::hex_encode(drm::sha256(drm::as_bytes(bytes)));
     server.set_file("/content", bytes);
+    // 16 MiB/s: the whole file takes about 3 s, so kills 20..400 ms into a
+    // run land mid-transfer however fast this machine is.
+    server.set_body_rate(16 * 1024 * 1024);
     std::ofstream(dir.path() / "root.pem") << pki.root.pem();
     auto destination = dir.path() / "title.hpub";
 

@@ -1,5 +1,7 @@
 #include "test_https_server.h"
 
+#include <chrono>
+
 #include <cstring>
 #include <sstream>
 
@@ -52,6 +54,23 @@ bool ssl_write_all(SSL* ssl, const char* data, size_t size)
             return false;
         data += n;
         size -= static_cast<size_t>(n);
+    }
+    return true;
+}
+
+// Writes a body at most `rate` bytes per second (0: as fast as possible).
+bool ssl_write_paced(SSL* ssl, const char* data, size_t size, uint64_t rate)
+{
+    if (rate == 0)
+        return ssl_write_all(ssl, data, size);
+    constexpr size_t chunk = 64 * 1024;
+    auto start = std::chrono::steady_clock::now();
+    for (size_t sent = 0; sent < size;) {
+        size_t n = std::min(chunk, size - sent);
+        if (!ssl_write_all(ssl, data + sent, n))
+            return false;
+        sent += n;
+        std::this_thread::sleep_until(start + std::chrono::microseconds(sent * 1'000'000 / rate));
     }
     return true;
 }
@@ -167,6 +186,11 @@ void TestHttpsServer::set_file(const std::string& path, std::string bytes)
     m_impl->files[path] = { std::move(bytes), "\"" + drm::hex_encode(digest) + "\"" };
 }
 
+void TestHttpsServer::set_body_rate(uint64_t bytes_per_second)
+{
+    m_body_rate = bytes_per_second;
+}
+
 void TestHttpsServer::drop_after(uint64_t bytes, int count)
 {
     std::lock_guard lock(m_impl->mutex);
@@ -268,7 +292,7 @@ void TestHttpsServer::serve(int fd)
             auto out = answer(request.headers, request.path);
             size_t to_send = out.drop ? std::min<size_t>(out.body.size(), out.drop) : out.body.size();
             if (!ssl_write_all(ssl.get(), out.head.data(), out.head.size())
-                || !ssl_write_all(ssl.get(), out.body.data(), to_send))
+                || !ssl_write_paced(ssl.get(), out.body.data(), to_send, m_body_rate.load()))
                 break;
             m_body_bytes += to_send;
             if (out.drop)

@@ -41,6 +41,8 @@ public:
     void set_file(const std::string& path, std::string bytes);
     // The next `count` file responses close the connection after `bytes` body bytes.
     void drop_after(uint64_t bytes, int count);
+    // Bodies are sent at most this fast (0: unthrottled), so a test can act mid-transfer.
+    void set_body_rate(uint64_t bytes_per_second);
     // Every response carries X-Hondana-Time with this value (when set).
     void set_server_time(const std::string& rfc3339);
 
@@ -64,6 +66,7 @@ private:
     std::atomic<bool> m_stopping { false };
     std::atomic<int> m_requests { 0 };
     std::atomic<uint64_t> m_body_bytes { 0 };
+    std::atomic<uint64_t> m_body_rate { 0 };
     std::thread m_acceptor;
 };
 
