@@ -10,6 +10,7 @@
 // Prints count, errors, achieved rate and p50/p95/p99 for each kind, and the
 // service's CPU time and resident memory.
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -91,6 +92,15 @@ std::pair<double, double> process_usage(pid_t pid)
     double cpu = f.size() > 12 ? (std::stod(f[11]) + std::stod(f[12])) / ticks : 0;
     double rss = f.size() > 21 ? std::stod(f[21]) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1024 * 1024) : 0;
     return { cpu, rss };
+}
+
+// CPU seconds this generator has used.
+double own_cpu()
+{
+    rusage usage {};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 bool seed_readers(ServiceHarness& service, size_t count, const std::string& title, std::vector<Reader>& readers)
@@ -224,6 +234,7 @@ int main(int argc, char** argv)
     double rate = 10000, duration = 60, login_seconds = 30;
     size_t readers_count = 200, workers = 48, login_concurrency = 4, hash_threads = 1;
     bool skip_logins = false;
+    std::string durability = "normal";
     cli.add_option("--rate", rate, "Reading starts per minute")->capture_default_str()->check(CLI::Range(1.0, 100000.0));
     cli.add_option("--duration", duration, "Seconds of reading starts")->capture_default_str()->check(CLI::Range(1.0, 600.0));
     cli.add_option("--readers", readers_count, "Simulated readers (devices with a loan)")->capture_default_str()->check(CLI::Range(1, 5000));
@@ -232,10 +243,14 @@ int main(int argc, char** argv)
     cli.add_option("--login-concurrency", login_concurrency, "Concurrent sign-in clients")->capture_default_str()->check(CLI::Range(1, 64));
     cli.add_option("--hash-threads", hash_threads, "The service's sign-in hashing threads")->capture_default_str();
     cli.add_flag("--skip-logins", skip_logins);
+    cli.add_option("--durability", durability, "The service's --durability (full: fsync per commit; normal: crash-safe)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({ "full", "normal" }));
     CLI11_PARSE(cli, argc, argv);
 
     HarnessOptions options;
     options.hash_threads = static_cast<int>(hash_threads);
+    options.durability = durability;
     ServiceHarness service(options);
     if (!service.ok()) {
         std::cerr << "service did not start: " << service.error() << "\n";
@@ -253,19 +268,20 @@ int main(int argc, char** argv)
         std::cerr << "seeding failed\n";
         return 1;
     }
-    std::cout << "service pid " << service.pid() << " on 127.0.0.1:" << service.port() << ", " << std::thread::hardware_concurrency()
-              << " cores shared with this generator\n\n";
+    std::cout << "service pid " << service.pid() << " on 127.0.0.1:" << service.port() << ", durability " << durability << ", "
+              << std::thread::hardware_concurrency() << " cores shared with this generator\n\n";
 
     Samples starts;
     auto cpu0 = process_usage(service.pid()).first;
+    auto own0 = own_cpu();
     auto t0 = Clock::now();
     run_reading_starts(readers, rate, duration, workers, starts);
     double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
     auto [cpu1, rss1] = process_usage(service.pid());
     std::cout << "Reading starts: target " << rate << "/min for " << duration << " s (ran " << elapsed << " s)\n";
     starts.report(elapsed, std::cout);
-    std::printf("service CPU %.1f s over %.1f s (%.0f%% of one core), RSS %.0f MiB\n\n", cpu1 - cpu0, elapsed,
-        100 * (cpu1 - cpu0) / elapsed, rss1);
+    std::printf("service CPU %.1f s over %.1f s (%.0f%% of one core), RSS %.0f MiB; this generator used %.1f s of CPU\n\n",
+        cpu1 - cpu0, elapsed, 100 * (cpu1 - cpu0) / elapsed, rss1, own_cpu() - own0);
 
     if (!skip_logins) {
         if (service.admin({ "tenant", "policy", "set", "pbkdf2_iterations", "600000" }) != 0)

@@ -45,7 +45,9 @@ struct DataDir {
 [[nodiscard]] Result<void> init_data_dir(const DataDir& dir);
 
 struct ServiceOptions {
-    storage::Durability durability { storage::Durability::Full };
+    // Normal: every committed transaction survives a crash of the process
+    // (kill -9); Full adds an fsync per commit for power loss (docs/service.md).
+    storage::Durability durability { storage::Durability::Normal };
     LicensingOptions licensing;
 };
 

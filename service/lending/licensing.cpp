@@ -86,10 +86,24 @@ Licensing::Licensing(Store& store, const Clock& clock, const Pki& pki, Licensing
 {
 }
 
+namespace {
+
+// What a licence is built from, read in one transaction.
+struct LicenceSnapshot {
+    LoanView loan;
+    TitleRecord title;
+    TenantPolicy policy;
+    drm::SecretBytes content_key;
+    drm::Bytes device_key;
+    std::string device_pin;
+};
+
+}
+
 Result<std::string> Licensing::licence(const Caller& caller, std::string_view licence_id)
 {
     auto now = m_clock.now();
-    return m_store.write([&](storage::Database& db) -> Result<std::string> {
+    auto read = m_store.write([&](storage::Database& db) -> Result<LicenceSnapshot> {
         auto loan = TRY(callers_loan(db, caller, licence_id));
         auto title = TRY(load_title(db, caller.device.tenant_id, loan.title_id));
         TRY(settle_title(db, now, title, caller.device.tenant_slug));
@@ -98,51 +112,70 @@ Result<std::string> Licensing::licence(const Caller& caller, std::string_view li
             return fail(ErrorKind::LoanNotActive, "the loan is " + loan.status);
         auto tenant = TRY(load_tenant(db, caller.device.tenant_id));
         auto inputs = TRY(read_inputs(db, caller, loan));
-        auto device_key = drm::PublicKey::from_spki_der(inputs.device_key);
-        if (!device_key)
-            return fail(ErrorKind::Internal, "stored device key: " + device_key.error().message);
-        auto wrapped = drm::wrap_content_key(inputs.content_key.view(), *device_key, { loan.licence_id, caller.device.id });
-        if (!wrapped)
-            return fail(ErrorKind::Internal, "wrapping the content key: " + wrapped.error().message);
-        drm::Licence licence;
-        licence.id = loan.licence_id;
-        licence.issued = loan.start;
-        licence.updated = now;
-        licence.provider = m_options.provider;
-        licence.profile = std::string(drm::hondana_device_profile);
-        licence.content_key = { std::string(drm::device_key_wrap_uri), std::move(*wrapped) };
-        licence.user_key.algorithm = std::string(drm::device_p256_uri);
-        licence.user_key.text_hint = "Hondana device key";
-        licence.user_key.device_id = caller.device.id;
-        licence.user_key.device_key_pin = inputs.device_pin;
-        drm::LicenceLink publication;
-        publication.rel = "publication";
-        publication.href = link("/v1/content/" + title.id);
-        publication.type = title.media_type();
-        publication.title = title.title;
-        publication.length = title.content_length;
-        publication.hash = title.content_sha256;
-        drm::LicenceLink status;
-        status.rel = "status";
-        status.href = link("/v1/licences/" + loan.licence_id + "/status");
-        status.type = std::string(status_media_type);
-        licence.links = { publication, status };
-        licence.rights.print = 0;
-        licence.rights.copy = 0;
-        licence.rights.start = loan.start;
-        licence.rights.end = loan.end;
-        licence.rights.offline_until = std::min(loan.end, now + std::chrono::days(tenant.policy.offline_lease_days));
-        licence.user.id = caller.user.login_id;
-        licence.user.name = caller.user.display_name;
-        auto signed_licence = drm::sign_licence(licence, m_pki.licence_signing_key(), m_pki.licence_signing_certificate());
-        if (!signed_licence)
-            return fail(ErrorKind::Internal, "signing the licence: " + signed_licence.error().message);
-        TRY(register_on(db, now, loan, caller, ""));
-        auto entry = audit_of(caller).entry("licence.issue", loan.licence_id);
-        entry.detail = "title " + title.id + ", offline until " + base::format_rfc3339(*licence.rights.offline_until);
-        TRY(append_audit(db, now, entry));
-        return std::move(*signed_licence);
+        return LicenceSnapshot { std::move(loan), std::move(inputs.title), tenant.policy, std::move(inputs.content_key),
+            std::move(inputs.device_key), std::move(inputs.device_pin) };
     });
+    auto snapshot = TRY(std::move(read));
+    // The public-key work (ECDH wrap, ECDSA signature) runs outside the database lock.
+    const auto& loan = snapshot.loan;
+    auto device_key = drm::PublicKey::from_spki_der(snapshot.device_key);
+    if (!device_key)
+        return fail(ErrorKind::Internal, "stored device key: " + device_key.error().message);
+    auto wrapped = drm::wrap_content_key(snapshot.content_key.view(), *device_key, { loan.licence_id, caller.device.id });
+    if (!wrapped)
+        return fail(ErrorKind::Internal, "wrapping the content key: " + wrapped.error().message);
+    auto licence = build_licence(loan, snapshot.title, snapshot.policy, caller, now, std::move(*wrapped), snapshot.device_pin);
+    auto signed_licence = drm::sign_licence(licence, m_pki.licence_signing_key(), m_pki.licence_signing_certificate());
+    if (!signed_licence)
+        return fail(ErrorKind::Internal, "signing the licence: " + signed_licence.error().message);
+    auto recorded = m_store.write([&](storage::Database& db) -> Result<void> {
+        auto current = TRY(load_loan(db, caller.device.tenant_id, loan.id));
+        if (current.status != "active")
+            return fail(ErrorKind::LoanNotActive, "the loan is " + current.status);
+        TRY(register_on(db, now, current, caller, ""));
+        auto entry = audit_of(caller).entry("licence.issue", loan.licence_id);
+        entry.detail = "title " + snapshot.title.id + ", offline until " + base::format_rfc3339(*licence.rights.offline_until);
+        TRY(append_audit(db, now, entry));
+        return {};
+    });
+    TRY(std::move(recorded));
+    return std::move(*signed_licence);
+}
+
+drm::Licence Licensing::build_licence(const LoanView& loan, const TitleRecord& title, const TenantPolicy& policy,
+    const Caller& caller, base::Timestamp now, drm::Bytes wrapped_key, const std::string& device_pin) const
+{
+    drm::Licence licence;
+    licence.id = loan.licence_id;
+    licence.issued = loan.start;
+    licence.updated = now;
+    licence.provider = m_options.provider;
+    licence.profile = std::string(drm::hondana_device_profile);
+    licence.content_key = { std::string(drm::device_key_wrap_uri), std::move(wrapped_key) };
+    licence.user_key.algorithm = std::string(drm::device_p256_uri);
+    licence.user_key.text_hint = "Hondana device key";
+    licence.user_key.device_id = caller.device.id;
+    licence.user_key.device_key_pin = device_pin;
+    drm::LicenceLink publication;
+    publication.rel = "publication";
+    publication.href = link("/v1/content/" + title.id);
+    publication.type = title.media_type();
+    publication.title = title.title;
+    publication.length = title.content_length;
+    publication.hash = title.content_sha256;
+    drm::LicenceLink status;
+    status.rel = "status";
+    status.href = link("/v1/licences/" + loan.licence_id + "/status");
+    status.type = std::string(status_media_type);
+    licence.links = { publication, status };
+    licence.rights.print = 0;
+    licence.rights.copy = 0;
+    licence.rights.start = loan.start;
+    licence.rights.end = loan.end;
+    licence.rights.offline_until = std::min(loan.end, now + std::chrono::days(policy.offline_lease_days));
+    licence.user.id = caller.user.login_id;
+    licence.user.name = caller.user.display_name;
+    return licence;
 }
 
 Result<nlohmann::json> Licensing::status_document(storage::Database& db, const LoanView& loan)

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hondana/drm/licence.h"
 #include "lending/audit.h"
 #include "lending/circulation.h"
 #include "lending/clock.h"
@@ -49,6 +50,8 @@ public:
 
 private:
     [[nodiscard]] Result<nlohmann::json> status_document(storage::Database& db, const LoanView& loan);
+    [[nodiscard]] drm::Licence build_licence(const LoanView& loan, const TitleRecord& title, const TenantPolicy& policy,
+        const Caller& caller, base::Timestamp now, drm::Bytes wrapped_key, const std::string& device_pin) const;
     [[nodiscard]] Result<nlohmann::json> end_by_admin(
         const AuditContext& audit, int64_t tenant_id, std::string_view licence_id, std::string_view status);
     [[nodiscard]] std::string link(std::string_view path) const { return m_options.public_base + std::string(path); }

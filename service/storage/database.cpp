@@ -2,9 +2,25 @@
 
 #include <sqlite3.h>
 
+#include <string>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace hondana::storage {
+
+// Finalized with the database; at most a few spare statements per SQL text.
+struct StatementCache {
+    static constexpr size_t spares_per_sql = 4;
+    std::unordered_map<std::string, std::vector<sqlite3_stmt*>> spares;
+
+    ~StatementCache()
+    {
+        for (auto& [sql, statements] : spares)
+            for (auto* statement : statements)
+                sqlite3_finalize(statement);
+    }
+};
 
 Error sqlite_error(sqlite3* db, int code, std::string_view what)
 {
@@ -22,15 +38,17 @@ Error sqlite_error(sqlite3* db, int code, std::string_view what)
 
 // --- Statement -----------------------------------------------------------
 
-Statement::Statement(sqlite3_stmt* statement, sqlite3* db)
+Statement::Statement(sqlite3_stmt* statement, sqlite3* db, StatementCache* cache)
     : m_statement(statement)
     , m_db(db)
+    , m_cache(cache)
 {
 }
 
 Statement::Statement(Statement&& other) noexcept
     : m_statement(std::exchange(other.m_statement, nullptr))
     , m_db(other.m_db)
+    , m_cache(other.m_cache)
     , m_bind_error(std::move(other.m_bind_error))
 {
 }
@@ -38,15 +56,33 @@ Statement::Statement(Statement&& other) noexcept
 Statement& Statement::operator=(Statement&& other) noexcept
 {
     if (this != &other) {
-        sqlite3_finalize(m_statement);
+        release();
         m_statement = std::exchange(other.m_statement, nullptr);
         m_db = other.m_db;
+        m_cache = other.m_cache;
         m_bind_error = std::move(other.m_bind_error);
     }
     return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(m_statement); }
+Statement::~Statement() { release(); }
+
+void Statement::release()
+{
+    if (!m_statement)
+        return;
+    auto* statement = std::exchange(m_statement, nullptr);
+    if (m_cache) {
+        sqlite3_reset(statement);
+        sqlite3_clear_bindings(statement);
+        auto& spares = m_cache->spares[sqlite3_sql(statement)];
+        if (spares.size() < StatementCache::spares_per_sql) {
+            spares.push_back(statement);
+            return;
+        }
+    }
+    sqlite3_finalize(statement);
+}
 
 namespace {
 
@@ -153,26 +189,36 @@ drm::Bytes Statement::blob(int column) const
 Database::Database(sqlite3* db, std::filesystem::path path)
     : m_db(db)
     , m_path(std::move(path))
+    , m_cache(std::make_unique<StatementCache>())
 {
 }
 
 Database::Database(Database&& other) noexcept
     : m_db(std::exchange(other.m_db, nullptr))
     , m_path(std::move(other.m_path))
+    , m_cache(std::move(other.m_cache))
 {
 }
 
 Database& Database::operator=(Database&& other) noexcept
 {
     if (this != &other) {
-        sqlite3_close_v2(m_db);
+        close();
         m_db = std::exchange(other.m_db, nullptr);
         m_path = std::move(other.m_path);
+        m_cache = std::move(other.m_cache);
     }
     return *this;
 }
 
-Database::~Database() { sqlite3_close_v2(m_db); }
+Database::~Database() { close(); }
+
+void Database::close()
+{
+    m_cache.reset(); // finalizes the spare statements first
+    sqlite3_close_v2(m_db);
+    m_db = nullptr;
+}
 
 namespace {
 
@@ -241,11 +287,19 @@ Result<void> Database::exec(std::string_view sql)
 
 Result<Statement> Database::prepare(std::string_view sql)
 {
+    if (m_cache) {
+        auto found = m_cache->spares.find(std::string(sql));
+        if (found != m_cache->spares.end() && !found->second.empty()) {
+            auto* spare = found->second.back();
+            found->second.pop_back();
+            return Statement(spare, m_db, m_cache.get());
+        }
+    }
     sqlite3_stmt* raw = nullptr;
     int code = sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
     if (code != SQLITE_OK)
         return tl::make_unexpected(sqlite_error(m_db, code, "preparing SQL"));
-    return Statement(raw, m_db);
+    return Statement(raw, m_db, m_cache.get());
 }
 
 Result<int64_t> Database::query_integer(std::string_view sql)

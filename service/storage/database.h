@@ -20,6 +20,8 @@ struct sqlite3_stmt;
 
 namespace hondana::storage {
 
+struct StatementCache;
+
 // A prepared statement. Binding errors are remembered and reported by the
 // next step(), so call sites can chain binds.
 class Statement {
@@ -60,9 +62,11 @@ public:
 
 private:
     friend class Database;
-    Statement(sqlite3_stmt* statement, sqlite3* db);
+    Statement(sqlite3_stmt* statement, sqlite3* db, StatementCache* cache);
+    void release();
     sqlite3_stmt* m_statement { nullptr };
     sqlite3* m_db { nullptr };
+    StatementCache* m_cache { nullptr }; // where the statement goes back to, reset, when done
     std::optional<Error> m_bind_error;
 };
 
@@ -93,6 +97,9 @@ public:
 
     // Runs one or more statements that return no rows.
     [[nodiscard]] Result<void> exec(std::string_view sql);
+    // Prepared statements are kept after use (reset, bindings cleared) and
+    // handed out again for the same SQL text, so hot queries are compiled once.
+    // Statements must not outlive the Database.
     [[nodiscard]] Result<Statement> prepare(std::string_view sql);
     // A single integer from a one-row query (for PRAGMAs and counts).
     [[nodiscard]] Result<int64_t> query_integer(std::string_view sql);
@@ -105,8 +112,10 @@ public:
 
 private:
     Database(sqlite3* db, std::filesystem::path path);
+    void close();
     sqlite3* m_db { nullptr };
     std::filesystem::path m_path;
+    std::unique_ptr<StatementCache> m_cache;
 };
 
 enum class TransactionKind {

@@ -48,7 +48,7 @@ struct HarnessOptions {
     int idle_timeout_seconds { 60 };
     int hash_threads { 1 };
     int max_connections { 20000 };
-    std::string durability { "full" };
+    std::string durability { "normal" }; // the service's default
 };
 
 struct HarnessDevice {

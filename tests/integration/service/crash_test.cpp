@@ -16,7 +16,8 @@ class CrashSafety : public ServiceTest { };
 }
 
 // Loans and audit entries the service acknowledged survive a SIGKILL at an
-// arbitrary moment of a write burst (SQLite WAL, synchronous=FULL).
+// arbitrary moment of a write burst, with the default durability (SQLite WAL,
+// synchronous=NORMAL: a commit is in the WAL file before it is acknowledged).
 TEST_F(CrashSafety, kill_9_during_writes_loses_no_acknowledged_loan_or_audit_entry)
 {
     std::vector<Session> sessions;

@@ -40,9 +40,12 @@ std::string HttpReply::header(const std::string& name) const
     return found == headers.end() ? std::string() : found->second;
 }
 
+struct TlsClient::Context {
+    net::ssl::context tls { net::ssl::context::tls_client };
+};
+
 struct TlsClient::Connection {
     net::io_context io;
-    net::ssl::context tls { net::ssl::context::tls_client };
     std::optional<beast::ssl_stream<beast::tcp_stream>> stream;
     beast::flat_buffer buffer;
 };
@@ -59,19 +62,23 @@ void TlsClient::disconnect() { m_connection.reset(); }
 
 std::string TlsClient::connect()
 {
-    auto connection = std::make_unique<Connection>();
-    auto& tls = connection->tls;
-    tls.set_verify_mode(net::ssl::verify_peer);
-    tls.load_verify_file(m_service.root_certificate().string());
-    SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
-    if (m_device) {
-        tls.use_certificate(net::buffer(m_device->certificate_pem), net::ssl::context::pem);
-        auto key_pem = m_device->key->pkcs8_pem();
-        if (!key_pem)
-            return "cannot encode the device key";
-        tls.use_private_key(net::buffer(key_pem->data(), key_pem->size()), net::ssl::context::pem);
+    if (!m_context) {
+        auto context = std::make_unique<Context>();
+        auto& tls = context->tls;
+        tls.set_verify_mode(net::ssl::verify_peer);
+        tls.load_verify_file(m_service.root_certificate().string());
+        SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
+        if (m_device) {
+            tls.use_certificate(net::buffer(m_device->certificate_pem), net::ssl::context::pem);
+            auto key_pem = m_device->key->pkcs8_pem();
+            if (!key_pem)
+                return "cannot encode the device key";
+            tls.use_private_key(net::buffer(key_pem->data(), key_pem->size()), net::ssl::context::pem);
+        }
+        m_context = std::move(context);
     }
-    connection->stream.emplace(connection->io, tls);
+    auto connection = std::make_unique<Connection>();
+    connection->stream.emplace(connection->io, m_context->tls);
     auto& stream = *connection->stream;
     stream.set_verify_callback(net::ssl::host_name_verification("127.0.0.1"));
     beast::error_code ec;

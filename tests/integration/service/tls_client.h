@@ -56,9 +56,11 @@ public:
 
 private:
     struct Connection;
+    struct Context;
     std::string connect();
     const ServiceHarness& m_service;
     std::optional<DeviceCredentials> m_device;
+    std::unique_ptr<Context> m_context; // TLS settings, certificate and key: loaded once, reused per connection
     std::unique_ptr<Connection> m_connection;
     int m_connections { 0 };
 };
