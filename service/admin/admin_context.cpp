@@ -33,7 +33,8 @@ lending::Result<std::string> AdminContext::tenant_slug()
     if (all.size() == 1)
         return all.front().slug;
     if (all.empty())
-        return lending::fail(lending::ErrorKind::InvalidArgument, "no tenant yet: run hondana-admin tenant add SLUG --name NAME");
+        return lending::fail(
+            lending::ErrorKind::InvalidArgument, "no tenant yet: run hondana-admin tenant add SLUG --name NAME");
     return lending::fail(lending::ErrorKind::InvalidArgument, "several tenants: say which with --tenant SLUG");
 }
 
@@ -42,7 +43,8 @@ bool AdminContext::confirm(const std::string& what)
     if (yes)
         return true;
     if (!::isatty(STDIN_FILENO)) {
-        std::cerr << "hondana-admin: this will " << what << ".\nRefusing without confirmation: add --yes to run it from a script.\n";
+        std::cerr << "hondana-admin: this will " << what
+                  << ".\nRefusing without confirmation: add --yes to run it from a script.\n";
         return false;
     }
     std::cerr << "This will " << what << ".\nType yes to continue: " << std::flush;

@@ -28,13 +28,15 @@ lending::Result<int> add_title(AdminContext& context, const CatalogArgs& args)
     int kinds = (args.copies > 0) + (args.class_set > 0) + (args.unlimited ? 1 : 0);
     if (kinds > 1)
         return lending::fail(lending::ErrorKind::InvalidArgument, "give one of --copies, --unlimited, --class-set");
-    spec.holding = args.unlimited ? lending::Holding::Unlimited : args.class_set > 0 ? lending::Holding::ClassSet : lending::Holding::Copies;
+    spec.holding = args.unlimited ? lending::Holding::Unlimited
+        : args.class_set > 0      ? lending::Holding::ClassSet
+                                  : lending::Holding::Copies;
     spec.copies = args.class_set > 0 ? args.class_set : args.copies > 0 ? args.copies : 1;
     auto* service = TRY(context.service());
     auto slug = TRY(context.tenant_slug());
     auto added = TRY(service->catalog().add_title(context.actor(), slug, spec));
-    std::cout << "title " << added.id << " added (" << added.format << ", " << added.content_length << " bytes protected, "
-              << lending::holding_name(added.holding) << ")\n";
+    std::cout << "title " << added.id << " added (" << added.format << ", " << added.content_length
+              << " bytes protected, " << lending::holding_name(added.holding) << ")\n";
     return ExitCode::ok;
 }
 
@@ -68,15 +70,20 @@ void add_catalog_commands(CLI::App& cli, AdminContext& context, Action& action)
     add->add_option("--copies", args->copies, "N simultaneous loans (default 1)");
     add->add_flag("--unlimited", args->unlimited, "Any number of simultaneous loans");
     add->add_option("--class-set", args->class_set, "A class set of N copies");
-    add->callback([&action, &context, args] { action = [&context, args] { return run(context, [&] { return add_title(context, *args); }); }; });
+    add->callback([&action, &context, args] {
+        action = [&context, args] { return run(context, [&] { return add_title(context, *args); }); };
+    });
 
     auto* licence = cli.add_subcommand("licence", "Licences")->require_subcommand(1);
     for (bool revoke : { true, false }) {
         auto* command = licence->add_subcommand(revoke ? "revoke" : "cancel",
-            revoke ? "Revoke an active licence (asks for confirmation)" : "Cancel a licence never fetched (asks for confirmation)");
+            revoke ? "Revoke an active licence (asks for confirmation)"
+                   : "Cancel a licence never fetched (asks for confirmation)");
         command->add_option("licence_id", args->id)->required();
         command->callback([&action, &context, args, revoke] {
-            action = [&context, args, revoke] { return run(context, [&] { return end_licence(context, *args, revoke); }); };
+            action = [&context, args, revoke] {
+                return run(context, [&] { return end_licence(context, *args, revoke); });
+            };
         });
     }
 }

@@ -44,7 +44,8 @@ lending::Result<int> add(AdminContext& context, const DeviceArgs& args)
         std::cout << csv;
     } else {
         TRY(lending::write_file(args.csv, drm::as_bytes(csv), 0600));
-        std::cout << devices.size() << " device(s) registered; enrolment codes for the MDM in " << args.csv << " (mode 0600)\n";
+        std::cout << devices.size() << " device(s) registered; enrolment codes for the MDM in " << args.csv
+                  << " (mode 0600)\n";
     }
     return ExitCode::ok;
 }
@@ -65,7 +66,8 @@ lending::Result<int> reissue(AdminContext& context, const DeviceArgs& args)
 {
     auto* service = TRY(context.service());
     auto slug = TRY(context.tenant_slug());
-    if (!context.confirm("issue a new enrolment code for device " + args.id + ": its current certificate stops working"))
+    if (!context.confirm(
+            "issue a new enrolment code for device " + args.id + ": its current certificate stops working"))
         return static_cast<int>(ExitCode::declined);
     auto device = TRY(service->devices().reissue_code(context.actor(), slug, args.id));
     std::cout << mdm_csv({ device });
@@ -78,20 +80,27 @@ void add_device_commands(CLI::App& cli, AdminContext& context, Action& action)
 {
     auto args = std::make_shared<DeviceArgs>();
     auto* device = cli.add_subcommand("device", "Devices (tablets)")->require_subcommand(1);
-    auto* add_command = device->add_subcommand("add", "Register devices; prints (or writes) device_id,enrolment_code,school for the MDM");
+    auto* add_command = device->add_subcommand(
+        "add", "Register devices; prints (or writes) device_id,enrolment_code,school for the MDM");
     add_command->add_option("device_id", args->ids, "Device IDs as the MDM knows them");
     add_command->add_option("--count", args->count, "Register N devices named PREFIX0001…");
     add_command->add_option("--prefix", args->prefix)->capture_default_str();
     add_command->add_option("--school", args->school)->required();
     add_command->add_option("--label", args->label);
     add_command->add_option("--csv", args->csv, "Write the codes to this file (0600) instead of standard output");
-    add_command->callback([&action, &context, args] { action = [&context, args] { return run(context, [&] { return add(context, *args); }); }; });
+    add_command->callback([&action, &context, args] {
+        action = [&context, args] { return run(context, [&] { return add(context, *args); }); };
+    });
     auto* revoke_command = device->add_subcommand("revoke", "Revoke a device (asks for confirmation)");
     revoke_command->add_option("device_id", args->id)->required();
-    revoke_command->callback([&action, &context, args] { action = [&context, args] { return run(context, [&] { return revoke(context, *args); }); }; });
+    revoke_command->callback([&action, &context, args] {
+        action = [&context, args] { return run(context, [&] { return revoke(context, *args); }); };
+    });
     auto* reissue_command = device->add_subcommand("reissue-code", "New enrolment code for a replaced or reset device");
     reissue_command->add_option("device_id", args->id)->required();
-    reissue_command->callback([&action, &context, args] { action = [&context, args] { return run(context, [&] { return reissue(context, *args); }); }; });
+    reissue_command->callback([&action, &context, args] {
+        action = [&context, args] { return run(context, [&] { return reissue(context, *args); }); };
+    });
 }
 
 }

@@ -54,10 +54,12 @@ lending::Result<int> policy_set(AdminContext& context, const SetupArgs& args)
     auto before = lending::policy_to_json(tenant.policy);
     if (!before.contains(args.key))
         return lending::fail(lending::ErrorKind::InvalidArgument, "unknown policy key " + args.key);
-    if (!context.confirm("change " + args.key + " of tenant " + slug + " from " + before[args.key].dump() + " to " + args.value))
+    if (!context.confirm(
+            "change " + args.key + " of tenant " + slug + " from " + before[args.key].dump() + " to " + args.value))
         return static_cast<int>(ExitCode::declined);
     auto after = TRY(service->directory().set_policy(context.actor(), slug, args.key, args.value));
-    std::cout << args.key << ": " << before[args.key].dump() << " -> " << lending::policy_to_json(after)[args.key].dump() << "\n";
+    std::cout << args.key << ": " << before[args.key].dump() << " -> "
+              << lending::policy_to_json(after)[args.key].dump() << "\n";
     return ExitCode::ok;
 }
 
@@ -67,12 +69,15 @@ void add_setup_commands(CLI::App& cli, AdminContext& context, Action& action)
 {
     auto args = std::make_shared<SetupArgs>();
     auto set = [&action, &context, args](auto body) {
-        return [&action, &context, args, body] { action = [&context, args, body] { return run(context, [&] { return body(context, *args); }); }; };
+        return [&action, &context, args, body] {
+            action = [&context, args, body] { return run(context, [&] { return body(context, *args); }); };
+        };
     };
 
     auto* pki = cli.add_subcommand("pki", "Tenant PKI")->require_subcommand(1);
     auto* init = pki->add_subcommand("init", "Create the data directory, its database key and the tenant PKI");
-    init->add_option("--organization", args->pki.organization, "Organisation name in the certificates")->capture_default_str();
+    init->add_option("--organization", args->pki.organization, "Organisation name in the certificates")
+        ->capture_default_str();
     init->add_option("--dns", args->dns, "DNS names of the service (TLS certificate); default localhost");
     init->add_option("--ip", args->ips, "IP addresses of the service (TLS certificate); default 127.0.0.1 and ::1");
     init->callback(set([](AdminContext& c, const SetupArgs& a) { return pki_init(c, a); }));
@@ -87,16 +92,18 @@ void add_setup_commands(CLI::App& cli, AdminContext& context, Action& action)
         std::cout << "tenant " << added.slug << " added\n";
         return ExitCode::ok;
     }));
-    tenant->add_subcommand("list", "List tenants")->callback(set([](AdminContext& c, const SetupArgs&) -> lending::Result<int> {
-        auto* service = TRY(c.service());
-        auto all = TRY(service->directory().tenants());
-        for (const auto& t : all)
-            std::cout << t.slug << "\t" << t.name << "\n";
-        return ExitCode::ok;
-    }));
+    tenant->add_subcommand("list", "List tenants")
+        ->callback(set([](AdminContext& c, const SetupArgs&) -> lending::Result<int> {
+            auto* service = TRY(c.service());
+            auto all = TRY(service->directory().tenants());
+            for (const auto& t : all)
+                std::cout << t.slug << "\t" << t.name << "\n";
+            return ExitCode::ok;
+        }));
     auto* policy = tenant->add_subcommand("policy", "Show or change the tenant policy")->require_subcommand(1);
-    policy->add_subcommand("show", "Print the policy as JSON")
-        ->callback(set([](AdminContext& c, const SetupArgs&) { return policy_show(c); }));
+    policy->add_subcommand("show", "Print the policy as JSON")->callback(set([](AdminContext& c, const SetupArgs&) {
+        return policy_show(c);
+    }));
     auto* policy_set_command = policy->add_subcommand("set", "Change one policy value (asks for confirmation)");
     policy_set_command->add_option("key", args->key)->required();
     policy_set_command->add_option("value", args->value)->required();

@@ -84,7 +84,8 @@ lending::Result<int> import(AdminContext& context, const UserArgs& args)
     }
     if (report.valid.empty())
         return static_cast<int>(report.errors.empty() ? ExitCode::ok : ExitCode::failed);
-    bool generates = std::any_of(report.valid.begin(), report.valid.end(), [](const auto& row) { return row.generated_password; });
+    bool generates
+        = std::any_of(report.valid.begin(), report.valid.end(), [](const auto& row) { return row.generated_password; });
     if (generates && args.credentials_out.empty())
         return lending::fail(lending::ErrorKind::InvalidArgument,
             "some lines have no password: give --credentials-out FILE to receive the generated ones");
@@ -108,8 +109,10 @@ lending::Result<int> change(AdminContext& context, const UserArgs& args, const s
     auto slug = TRY(context.tenant_slug());
     auto user = TRY(service->accounts().find_user(slug, args.login));
     static const std::map<std::string, std::string> warnings = {
-        { "lock", "lock the account of" }, { "unlock", "unlock the account of" },
-        { "suspend", "suspend (and sign out everywhere)" }, { "resume", "resume the suspended account of" },
+        { "lock", "lock the account of" },
+        { "unlock", "unlock the account of" },
+        { "suspend", "suspend (and sign out everywhere)" },
+        { "resume", "resume the suspended account of" },
         { "delete", "DELETE (irreversibly; the login ID is never reused) the account of" },
         { "reset-password", "replace the password (and sign out everywhere) of" },
         { "reset-totp", "replace the TOTP secret (and sign out everywhere) of" },
@@ -151,20 +154,29 @@ void add_user_commands(CLI::App& cli, AdminContext& context, Action& action)
     auto* add_command = user->add_subcommand("add", "Add a user (prints a generated password unless --password-stdin)");
     add_command->add_option("login_id", args->login)->required();
     add_command->add_option("--name", args->name, "Display name")->required();
-    add_command->add_option("--role", args->role)->check(CLI::IsMember({ "student", "teacher", "admin" }))->capture_default_str();
+    add_command->add_option("--role", args->role)
+        ->check(CLI::IsMember({ "student", "teacher", "admin" }))
+        ->capture_default_str();
     add_command->add_option("--school", args->school, "School (not for tenant-wide admins)");
     add_command->add_option("--class", args->classes, "Class of that school (repeatable)");
     add_command->add_option("--reading-level", args->reading_level, "Students see titles at this level or below");
     add_command->add_flag("--password-stdin", args->password_stdin, "Read the password from standard input");
-    add_command->callback([&action, &context, args] { action = [&context, args] { return run(context, [&] { return add(context, *args); }); }; });
+    add_command->callback([&action, &context, args] {
+        action = [&context, args] { return run(context, [&] { return add(context, *args); }); };
+    });
 
     auto* import_command = user->add_subcommand("import", "Import a roster CSV (UTF-8 or Shift_JIS)");
     import_command->add_option("file", args->file)->required();
-    import_command->add_option("--encoding", args->encoding)->check(CLI::IsMember({ "auto", "utf-8", "shift_jis" }))->capture_default_str();
+    import_command->add_option("--encoding", args->encoding)
+        ->check(CLI::IsMember({ "auto", "utf-8", "shift_jis" }))
+        ->capture_default_str();
     import_command->add_flag("--dry-run", args->dry_run, "Check every line and report; change nothing");
     import_command->add_flag("--partial", args->partial, "Import the good lines even when some are bad");
-    import_command->add_option("--credentials-out", args->credentials_out, "Where generated passwords and TOTP URIs go (0600)");
-    import_command->callback([&action, &context, args] { action = [&context, args] { return run(context, [&] { return import(context, *args); }); }; });
+    import_command->add_option(
+        "--credentials-out", args->credentials_out, "Where generated passwords and TOTP URIs go (0600)");
+    import_command->callback([&action, &context, args] {
+        action = [&context, args] { return run(context, [&] { return import(context, *args); }); };
+    });
 
     for (const std::string verb : { "lock", "unlock", "suspend", "resume", "delete", "reset-password", "reset-totp" }) {
         auto* command = user->add_subcommand(verb, "User account: " + verb + " (asks for confirmation)");

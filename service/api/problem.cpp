@@ -46,29 +46,52 @@ std::string_view name_for(ErrorKind kind)
 {
     switch (kind) {
     case ErrorKind::MalformedRequest:
-    case ErrorKind::InvalidArgument: return "malformed-request";
-    case ErrorKind::Conflict: return "conflict";
-    case ErrorKind::WeakPassword: return "weak-password";
-    case ErrorKind::DeviceUnknown: return "device-unknown";
-    case ErrorKind::DeviceRevoked: return "device-revoked";
-    case ErrorKind::EnrolmentInvalid: return "enrolment-invalid";
-    case ErrorKind::InvalidCredentials: return "invalid-credentials";
-    case ErrorKind::AccountLocked: return "account-locked";
-    case ErrorKind::TotpRequired: return "totp-required";
-    case ErrorKind::TotpInvalid: return "totp-invalid";
-    case ErrorKind::WrongSchool: return "wrong-school";
-    case ErrorKind::TokenInvalid: return "token-invalid";
-    case ErrorKind::Forbidden: return "forbidden";
-    case ErrorKind::NotFound: return "not-found";
-    case ErrorKind::NoCopies: return "no-copies";
-    case ErrorKind::LoanLimit: return "loan-limit";
-    case ErrorKind::AlreadyBorrowed: return "already-borrowed";
-    case ErrorKind::AlreadyReserved: return "already-reserved";
-    case ErrorKind::LoanNotActive: return "loan-not-active";
-    case ErrorKind::RenewRefused: return "renew-refused";
-    case ErrorKind::AuditChainBroken: return "audit-chain-broken";
-    case ErrorKind::Busy: return "rate-limited";
-    case ErrorKind::Internal: return "internal";
+    case ErrorKind::InvalidArgument:
+        return "malformed-request";
+    case ErrorKind::Conflict:
+        return "conflict";
+    case ErrorKind::WeakPassword:
+        return "weak-password";
+    case ErrorKind::DeviceUnknown:
+        return "device-unknown";
+    case ErrorKind::DeviceRevoked:
+        return "device-revoked";
+    case ErrorKind::EnrolmentInvalid:
+        return "enrolment-invalid";
+    case ErrorKind::InvalidCredentials:
+        return "invalid-credentials";
+    case ErrorKind::AccountLocked:
+        return "account-locked";
+    case ErrorKind::TotpRequired:
+        return "totp-required";
+    case ErrorKind::TotpInvalid:
+        return "totp-invalid";
+    case ErrorKind::WrongSchool:
+        return "wrong-school";
+    case ErrorKind::TokenInvalid:
+        return "token-invalid";
+    case ErrorKind::Forbidden:
+        return "forbidden";
+    case ErrorKind::NotFound:
+        return "not-found";
+    case ErrorKind::NoCopies:
+        return "no-copies";
+    case ErrorKind::LoanLimit:
+        return "loan-limit";
+    case ErrorKind::AlreadyBorrowed:
+        return "already-borrowed";
+    case ErrorKind::AlreadyReserved:
+        return "already-reserved";
+    case ErrorKind::LoanNotActive:
+        return "loan-not-active";
+    case ErrorKind::RenewRefused:
+        return "renew-refused";
+    case ErrorKind::AuditChainBroken:
+        return "audit-chain-broken";
+    case ErrorKind::Busy:
+        return "rate-limited";
+    case ErrorKind::Internal:
+        return "internal";
     }
     return "internal";
 }
@@ -83,9 +106,15 @@ ProblemType problem_named(std::string_view name)
     return problem_types.back();
 }
 
-ProblemType problem_for(lending::ErrorKind kind) { return problem_named(name_for(kind)); }
+ProblemType problem_for(lending::ErrorKind kind)
+{
+    return problem_named(name_for(kind));
+}
 
-std::vector<ProblemType> all_problem_types() { return { problem_types.begin(), problem_types.end() }; }
+std::vector<ProblemType> all_problem_types()
+{
+    return { problem_types.begin(), problem_types.end() };
+}
 
 void add_common_headers(http::StringResponse& response, std::string_view request_id)
 {
@@ -95,8 +124,8 @@ void add_common_headers(http::StringResponse& response, std::string_view request
     response.set("X-Content-Type-Options", "nosniff");
 }
 
-http::Response make_json(unsigned status, const nlohmann::json& body, const http::RequestContext& context, unsigned version,
-    std::string_view content_type)
+http::Response make_json(unsigned status, const nlohmann::json& body, const http::RequestContext& context,
+    unsigned version, std::string_view content_type)
 {
     http::StringResponse response { static_cast<boost::beast::http::status>(status), version };
     add_common_headers(response, context.request_id);
@@ -109,7 +138,8 @@ http::Response make_problem(const ProblemType& type, std::string detail, const n
     const http::RequestContext& context, unsigned version)
 {
     if (type.name == "internal") {
-        http::log_event(http::LogLevel::Failure, "http.internal_error", { { "request_id", context.request_id }, { "detail", detail } });
+        http::log_event(http::LogLevel::Failure, "http.internal_error",
+            { { "request_id", context.request_id }, { "detail", detail } });
         detail = "the request failed inside the service; nothing was half-done (request id " + context.request_id + ")";
     }
     nlohmann::json body = { { "type", std::string(problem_prefix) + std::string(type.name) }, { "title", type.title },

@@ -34,7 +34,8 @@ void add_common_headers(http::StringResponse& response, std::string_view request
 // (locked_until, queue_length, …). An `internal` problem never shows its detail.
 [[nodiscard]] http::Response make_problem(const ProblemType& type, std::string detail, const nlohmann::json& extra,
     const http::RequestContext& context, unsigned version = 11);
-[[nodiscard]] http::Response make_problem(const lending::Error& error, const http::RequestContext& context, unsigned version = 11);
+[[nodiscard]] http::Response make_problem(
+    const lending::Error& error, const http::RequestContext& context, unsigned version = 11);
 
 // A JSON answer (application/json unless `content_type` says otherwise).
 [[nodiscard]] http::Response make_json(unsigned status, const nlohmann::json& body, const http::RequestContext& context,

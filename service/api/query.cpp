@@ -69,7 +69,8 @@ std::optional<Target> parse_target(std::string_view target)
             continue;
         auto equals = pair.find('=');
         auto name = percent_decode(pair.substr(0, equals), true);
-        auto value = equals == std::string_view::npos ? std::optional<std::string>("") : percent_decode(pair.substr(equals + 1), true);
+        auto value = equals == std::string_view::npos ? std::optional<std::string>("")
+                                                      : percent_decode(pair.substr(equals + 1), true);
         if (!name || !value)
             return std::nullopt;
         result.query.emplace(std::move(*name), std::move(*value));

@@ -24,7 +24,8 @@ std::optional<std::string_view> bearer_token(const http::Request& request)
 {
     auto header = http::to_std(request[boost::beast::http::field::authorization]);
     constexpr std::string_view scheme = "Bearer ";
-    if (header.size() <= scheme.size() || !boost::beast::iequals(http::to_beast(header.substr(0, scheme.size())), http::to_beast(scheme)))
+    if (header.size() <= scheme.size()
+        || !boost::beast::iequals(http::to_beast(header.substr(0, scheme.size())), http::to_beast(scheme)))
         return std::nullopt;
     return std::string_view(header.data() + scheme.size(), header.size() - scheme.size());
 }
@@ -47,7 +48,8 @@ lending::Result<nlohmann::json> Exchange::json_body() const
     if (body.is_discarded())
         return lending::fail(lending::ErrorKind::MalformedRequest, "the body is not JSON", { { "field", "" } });
     if (!body.is_object())
-        return lending::fail(lending::ErrorKind::MalformedRequest, "the body must be a JSON object", { { "field", "" } });
+        return lending::fail(
+            lending::ErrorKind::MalformedRequest, "the body must be a JSON object", { { "field", "" } });
     return body;
 }
 
@@ -68,7 +70,10 @@ void Exchange::json(unsigned status, const nlohmann::json& body, std::string_vie
     send(make_json(status, body, m_context, m_request.version(), content_type));
 }
 
-void Exchange::problem(const lending::Error& error) { send(make_problem(error, m_context, m_request.version())); }
+void Exchange::problem(const lending::Error& error)
+{
+    send(make_problem(error, m_context, m_request.version()));
+}
 
 void Exchange::problem(std::string_view type, std::string detail, const nlohmann::json& extra)
 {
@@ -144,7 +149,8 @@ lending::Result<void> Router::authenticate(Exchange& exchange, Access access)
         return {};
     const auto& context = exchange.context();
     if (context.client_certificate_rejected || context.client_certificate.empty())
-        return lending::fail(lending::ErrorKind::DeviceUnknown, "the client certificate was not issued by this service");
+        return lending::fail(
+            lending::ErrorKind::DeviceUnknown, "the client certificate was not issued by this service");
     exchange.set_device(TRY(m_service.devices().authenticate(context.client_certificate)));
     if (access == Access::Device)
         return {};
@@ -193,28 +199,34 @@ http::Response Router::protocol_error(unsigned status, std::string_view problem,
 {
     auto type = problem_named(problem);
     std::string detail = status == 413 ? "the request body is over this route's limit"
-        : status == 431              ? "the request headers are too large"
-                                     : "the request could not be parsed as HTTP/1.1";
+        : status == 431                ? "the request headers are too large"
+                                       : "the request could not be parsed as HTTP/1.1";
     return make_problem(type, detail, {}, context);
 }
 
 lending::Result<std::string> required_string(const nlohmann::json& body, const char* field, size_t max_bytes)
 {
     if (!body.contains(field))
-        return lending::fail(lending::ErrorKind::MalformedRequest, std::string(field) + " is required", { { "field", field } });
+        return lending::fail(
+            lending::ErrorKind::MalformedRequest, std::string(field) + " is required", { { "field", field } });
     if (!body[field].is_string())
-        return lending::fail(lending::ErrorKind::MalformedRequest, std::string(field) + " must be a string", { { "field", field } });
+        return lending::fail(
+            lending::ErrorKind::MalformedRequest, std::string(field) + " must be a string", { { "field", field } });
     auto value = body[field].get<std::string>();
     if (value.size() > max_bytes)
-        return lending::fail(lending::ErrorKind::MalformedRequest, std::string(field) + " is too long", { { "field", field } });
+        return lending::fail(
+            lending::ErrorKind::MalformedRequest, std::string(field) + " is too long", { { "field", field } });
     return value;
 }
 
-lending::Result<std::optional<std::string>> optional_string(const nlohmann::json& body, const char* field, size_t max_bytes)
+lending::Result<std::optional<std::string>> optional_string(
+    const nlohmann::json& body, const char* field, size_t max_bytes)
 {
     if (!body.contains(field) || body[field].is_null())
         return std::optional<std::string> {};
-    return required_string(body, field, max_bytes).map([](std::string value) { return std::optional<std::string>(std::move(value)); });
+    return required_string(body, field, max_bytes).map([](std::string value) {
+        return std::optional<std::string>(std::move(value));
+    });
 }
 
 }

@@ -28,8 +28,8 @@ enum class Access {
 // One request being answered.
 class Exchange {
 public:
-    Exchange(http::Request request, http::RequestContext context, Target target, std::map<std::string, std::string> params,
-        http::Responder responder);
+    Exchange(http::Request request, http::RequestContext context, Target target,
+        std::map<std::string, std::string> params, http::Responder responder);
 
     [[nodiscard]] const http::Request& request() const { return m_request; }
     [[nodiscard]] const http::RequestContext& context() const { return m_context; }
@@ -100,7 +100,8 @@ private:
 };
 
 // Helpers for routes reading JSON members: MalformedRequest naming the field.
-[[nodiscard]] lending::Result<std::string> required_string(const nlohmann::json& body, const char* field, size_t max_bytes = 4096);
+[[nodiscard]] lending::Result<std::string> required_string(
+    const nlohmann::json& body, const char* field, size_t max_bytes = 4096);
 [[nodiscard]] lending::Result<std::optional<std::string>> optional_string(
     const nlohmann::json& body, const char* field, size_t max_bytes = 4096);
 

@@ -57,7 +57,8 @@ void upload_audit(lending::LendingService& service, const std::shared_ptr<Exchan
     if (!body)
         return exchange->problem(body.error());
     if (!body->contains("events"))
-        return exchange->problem(lending::Error { lending::ErrorKind::MalformedRequest, "events is required", { { "field", "events" } } });
+        return exchange->problem(
+            lending::Error { lending::ErrorKind::MalformedRequest, "events is required", { { "field", "events" } } });
     auto accepted = service.device_audit().accept(exchange->device(), (*body)["events"]);
     if (!accepted)
         return exchange->problem(accepted.error());
@@ -69,7 +70,8 @@ void upload_audit(lending::LendingService& service, const std::shared_ptr<Exchan
 void add_auth_routes(Router& router, lending::LendingService& service, lending::WorkerPool& password_pool)
 {
     router.add({ "POST", "/v1/auth/login", Access::Device, 8 * 1024 },
-        [&service, &password_pool](const std::shared_ptr<Exchange>& exchange) { login(service, password_pool, exchange); });
+        [&service, &password_pool](
+            const std::shared_ptr<Exchange>& exchange) { login(service, password_pool, exchange); });
     router.add({ "POST", "/v1/auth/refresh", Access::Device, 8 * 1024 },
         [&service](const std::shared_ptr<Exchange>& exchange) { refresh(service, exchange); });
     router.add({ "POST", "/v1/auth/logout", Access::User }, [&service](const std::shared_ptr<Exchange>& exchange) {
@@ -77,9 +79,8 @@ void add_auth_routes(Router& router, lending::LendingService& service, lending::
             return exchange->problem(done.error());
         exchange->no_content();
     });
-    router.add({ "GET", "/v1/me", Access::User }, [](const std::shared_ptr<Exchange>& exchange) {
-        exchange->json(200, user_json(exchange->caller().user));
-    });
+    router.add({ "GET", "/v1/me", Access::User },
+        [](const std::shared_ptr<Exchange>& exchange) { exchange->json(200, user_json(exchange->caller().user)); });
     router.add({ "POST", "/v1/audit/events", Access::Device, audit_upload_limit },
         [&service](const std::shared_ptr<Exchange>& exchange) { upload_audit(service, exchange); });
 }

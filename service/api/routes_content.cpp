@@ -27,7 +27,8 @@ void serve(lending::LendingService& service, const std::shared_ptr<Exchange>& ex
         return exchange->problem(title.error());
     const auto& request = exchange->request();
     auto etag = "\"" + title->content_sha256 + "\"";
-    if (auto header = request[bhttp::field::if_none_match]; !header.empty() && etag_matches(http::to_std(header), etag)) {
+    if (auto header = request[bhttp::field::if_none_match];
+        !header.empty() && etag_matches(http::to_std(header), etag)) {
         http::StringResponse response { bhttp::status::not_modified, request.version() };
         add_content_headers(response.base(), exchange->context().request_id, etag);
         return exchange->send({ std::move(response), nlohmann::json::object() });
@@ -42,7 +43,8 @@ void serve(lending::LendingService& service, const std::shared_ptr<Exchange>& ex
     if (std::holds_alternative<Unsatisfiable>(range)) {
         auto response = make_problem(problem_named("range-not-satisfiable"), "the range starts past the end", {},
             exchange->context(), request.version());
-        std::get<http::StringResponse>(response.message).set(bhttp::field::content_range, "bytes */" + std::to_string(size));
+        std::get<http::StringResponse>(response.message)
+            .set(bhttp::field::content_range, "bytes */" + std::to_string(size));
         return exchange->send(std::move(response));
     }
     ByteRange slice = std::holds_alternative<ByteRange>(range) ? std::get<ByteRange>(range)

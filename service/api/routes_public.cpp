@@ -18,7 +18,8 @@ void enrol(lending::LendingService& service, const std::shared_ptr<Exchange>& ex
         request.enrolment_code = TRY(required_string(*body, "enrolment_code", 64));
         auto key = drm::base64_decode(TRY(required_string(*body, "public_key", 1024)));
         if (!key)
-            return lending::fail(lending::ErrorKind::MalformedRequest, "public_key is not base64", { { "field", "public_key" } });
+            return lending::fail(
+                lending::ErrorKind::MalformedRequest, "public_key is not base64", { { "field", "public_key" } });
         auto proof = drm::base64_decode(TRY(required_string(*body, "proof", 512)));
         if (!proof)
             return lending::fail(lending::ErrorKind::MalformedRequest, "proof is not base64", { { "field", "proof" } });
@@ -32,9 +33,10 @@ void enrol(lending::LendingService& service, const std::shared_ptr<Exchange>& ex
     auto enrolled = service.devices().enrol(*request);
     if (!enrolled)
         return exchange->problem(enrolled.error());
-    exchange->json(200, { { "device_certificate", enrolled->device_certificate_pem },
-                            { "ca_certificates", enrolled->ca_certificates_pem }, { "tenant", enrolled->tenant },
-                            { "school", enrolled->school } });
+    exchange->json(200,
+        { { "device_certificate", enrolled->device_certificate_pem },
+            { "ca_certificates", enrolled->ca_certificates_pem }, { "tenant", enrolled->tenant },
+            { "school", enrolled->school } });
 }
 
 }

@@ -37,9 +37,12 @@ constexpr DemoUser demo_users[] = {
 const char* password_for(lending::Role role)
 {
     switch (role) {
-    case lending::Role::Student: return "Demo-Student-2026!";
-    case lending::Role::Teacher: return "Demo-Teacher-2026!";
-    case lending::Role::Admin: return "Hondana-Kanri-2026!";
+    case lending::Role::Student:
+        return "Demo-Student-2026!";
+    case lending::Role::Teacher:
+        return "Demo-Teacher-2026!";
+    case lending::Role::Admin:
+        return "Hondana-Kanri-2026!";
     }
     return "";
 }
@@ -76,7 +79,8 @@ lending::Result<nlohmann::json> add_titles(lending::LendingService& service, con
         else
             TRY(lending::write_sample_epub(path, sample.title, std::string("urn:hondana:sample:") + sample.file,
                 sample.language, chapters(sample.language)));
-        lending::NewTitle spec { path, sample.title, "Hondana", sample.language, sample.level, sample.holding, sample.copies };
+        lending::NewTitle spec { path, sample.title, "Hondana", sample.language, sample.level, sample.holding,
+            sample.copies };
         auto added = TRY(service.catalog().add_title(actor, tenant, spec));
         titles.push_back({ { "id", added.id }, { "title", added.title }, { "format", added.format } });
     }
@@ -171,7 +175,8 @@ void print_demo(const nlohmann::json& summary, const lending::LendingService& se
     out << "  tenant_root_cert  " << pki.paths().root_certificate().string() << "\n\n";
     out << "Devices (device_id, enrolment_code):\n";
     for (const auto& device : summary["devices"])
-        out << "  " << device["device_id"].get<std::string>() << "  " << device["enrolment_code"].get<std::string>() << "\n";
+        out << "  " << device["device_id"].get<std::string>() << "  " << device["enrolment_code"].get<std::string>()
+            << "\n";
     out << "\nAccounts (login_id, password, role):\n";
     for (const auto& account : summary["accounts"]) {
         out << "  " << account["login_id"].get<std::string>() << "  " << account["password"].get<std::string>() << "  "

@@ -16,7 +16,8 @@ namespace hondana::app {
 
 // Creates the demo data directory when `dir` has none; otherwise reads its
 // demo.json. Returns the summary (accounts, devices, codes, TOTP secrets).
-[[nodiscard]] lending::Result<nlohmann::json> prepare_demo(const std::filesystem::path& dir, const lending::Clock& clock);
+[[nodiscard]] lending::Result<nlohmann::json> prepare_demo(
+    const std::filesystem::path& dir, const lending::Clock& clock);
 
 // The summary for people, with the pins and the managed-policy values.
 void print_demo(const nlohmann::json& summary, const lending::LendingService& service, const std::string& service_url,

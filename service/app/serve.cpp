@@ -48,7 +48,8 @@ void schedule_sweep(boost::asio::steady_timer& timer, lending::LendingService& s
     });
 }
 
-bool write_ready_file(const std::filesystem::path& path, const http::Server& server, const lending::LendingService& service)
+bool write_ready_file(
+    const std::filesystem::path& path, const http::Server& server, const lending::LendingService& service)
 {
     nlohmann::json ready = { { "address", server.local_address() }, { "port", server.local_port() },
         { "pins", service.pki().tls_pins() }, { "root_certificate", service.pki().paths().root_certificate().string() },
@@ -78,7 +79,8 @@ int serve(lending::LendingService& service, const ServeOptions& options)
 {
     const auto& paths = service.pki().paths();
     auto client_ca = service.data_dir().root / "pki" / "client-ca.pem";
-    if (auto bundle = lending::write_file(client_ca, drm::as_bytes(service.pki().ca_bundle_pem()), 0644, lending::Overwrite::Yes);
+    if (auto bundle
+        = lending::write_file(client_ca, drm::as_bytes(service.pki().ca_bundle_pem()), 0644, lending::Overwrite::Yes);
         !bundle) {
         std::cerr << "hondana-lending: " << bundle.error().message << "\n";
         return 1;

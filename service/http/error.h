@@ -16,8 +16,7 @@ enum class ErrorKind {
 };
 
 using Error = base::Error<ErrorKind>;
-template<typename T>
-using Result = base::Result<T, ErrorKind>;
+template<typename T> using Result = base::Result<T, ErrorKind>;
 
 [[nodiscard]] inline std::string_view error_code(ErrorKind kind)
 {

@@ -16,17 +16,24 @@ std::atomic<int> minimum_level { static_cast<int>(LogLevel::Info) };
 std::string_view level_name(LogLevel level)
 {
     switch (level) {
-    case LogLevel::Debug: return "debug";
-    case LogLevel::Info: return "info";
-    case LogLevel::Warning: return "warning";
-    case LogLevel::Failure: return "error";
+    case LogLevel::Debug:
+        return "debug";
+    case LogLevel::Info:
+        return "info";
+    case LogLevel::Warning:
+        return "warning";
+    case LogLevel::Failure:
+        return "error";
     }
     return "info";
 }
 
 }
 
-void set_log_level(LogLevel level) { minimum_level = static_cast<int>(level); }
+void set_log_level(LogLevel level)
+{
+    minimum_level = static_cast<int>(level);
+}
 
 void log_event(LogLevel level, std::string_view event, nlohmann::json fields)
 {

@@ -28,8 +28,14 @@
 namespace hondana::http {
 
 // Beast 1.74 speaks boost::string_view; these convert at the boundary.
-[[nodiscard]] inline boost::beast::string_view to_beast(std::string_view text) { return { text.data(), text.size() }; }
-[[nodiscard]] inline std::string_view to_std(boost::beast::string_view text) { return { text.data(), text.size() }; }
+[[nodiscard]] inline boost::beast::string_view to_beast(std::string_view text)
+{
+    return { text.data(), text.size() };
+}
+[[nodiscard]] inline std::string_view to_std(boost::beast::string_view text)
+{
+    return { text.data(), text.size() };
+}
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using RequestHeader = boost::beast::http::request_header<>;
@@ -68,7 +74,9 @@ public:
     virtual void handle(Request request, RequestContext context, Responder respond) = 0;
     // An answer the HTTP layer makes itself (body too large, bad request
     // syntax), in the handler's error format.
-    [[nodiscard]] virtual Response protocol_error(unsigned status, std::string_view problem, const RequestContext& context) = 0;
+    [[nodiscard]] virtual Response protocol_error(
+        unsigned status, std::string_view problem, const RequestContext& context)
+        = 0;
 };
 
 }

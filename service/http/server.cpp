@@ -34,7 +34,8 @@ Server::~Server()
 Result<std::unique_ptr<Server>> Server::create(
     const ServerOptions& options, std::shared_ptr<net::ssl::context> tls, std::shared_ptr<Handler> handler)
 {
-    std::unique_ptr<Server> server(new Server(options, std::move(tls), std::move(handler))); // raw-new: private constructor
+    std::unique_ptr<Server> server(
+        new Server(options, std::move(tls), std::move(handler))); // raw-new: private constructor
     boost::system::error_code ec;
     auto address = net::ip::make_address(options.address, ec);
     if (ec)
@@ -49,23 +50,32 @@ Result<std::unique_ptr<Server>> Server::create(
     if (!ec)
         acceptor.listen(net::socket_base::max_listen_connections, ec);
     if (ec)
-        return fail(ErrorKind::Listen, "cannot listen on " + options.address + ":" + std::to_string(options.port) + ": " + ec.message());
+        return fail(ErrorKind::Listen,
+            "cannot listen on " + options.address + ":" + std::to_string(options.port) + ": " + ec.message());
     auto local = acceptor.local_endpoint(ec);
     server->m_address = local.address().to_string();
     server->m_port = local.port();
-    server->m_signals.async_wait([raw = server.get()](const boost::system::error_code& signal_ec, int signal) {
-        if (!signal_ec) {
-            log_event(LogLevel::Info, "server.signal", { { "signal", signal } });
-            raw->start_drain();
-        }
-    });
+    server->wait_for_signal();
     return server;
+}
+
+void Server::wait_for_signal()
+{
+    // Re-armed after each signal: a second SIGTERM during the drain is logged, not fatal.
+    m_signals.async_wait([this](const boost::system::error_code& ec, int signal) {
+        if (ec)
+            return;
+        log_event(LogLevel::Info, "server.signal", { { "signal", signal }, { "draining", m_draining.load() } });
+        start_drain();
+        wait_for_signal();
+    });
 }
 
 void Server::run()
 {
     accept();
-    log_event(LogLevel::Info, "server.listening", { { "address", m_address }, { "port", m_port }, { "threads", m_threads } });
+    log_event(
+        LogLevel::Info, "server.listening", { { "address", m_address }, { "port", m_port }, { "threads", m_threads } });
     std::vector<std::thread> threads;
     for (size_t i = 1; i < m_threads; ++i)
         threads.emplace_back([this] { m_io.run(); });
@@ -83,8 +93,8 @@ void Server::accept()
                 return;
             log_event(LogLevel::Warning, "server.accept_failed", { { "reason", ec.message() } });
         } else if (m_registry->count() >= m_limits.max_connections) {
-            log_event(LogLevel::Warning, "server.connection_refused", { { "reason", "connection cap reached" },
-                                                                           { "max_connections", m_limits.max_connections } });
+            log_event(LogLevel::Warning, "server.connection_refused",
+                { { "reason", "connection cap reached" }, { "max_connections", m_limits.max_connections } });
             boost::system::error_code ignored;
             socket.close(ignored);
         } else {
@@ -104,7 +114,6 @@ void Server::start_drain()
         boost::system::error_code ignored;
         m_acceptor.close(ignored);
     });
-    m_signals.cancel();
     for (auto& session : m_registry->live())
         session->request_drain();
     m_drain_timer.expires_after(m_limits.drain_timeout);

@@ -81,8 +81,10 @@ public:
     [[nodiscard]] const std::shared_ptr<SessionRegistry>& registry() const { return m_registry; }
 
 private:
-    Server(const ServerOptions& options, std::shared_ptr<boost::asio::ssl::context> tls, std::shared_ptr<Handler> handler);
+    Server(
+        const ServerOptions& options, std::shared_ptr<boost::asio::ssl::context> tls, std::shared_ptr<Handler> handler);
     void accept();
+    void wait_for_signal();
 
     boost::asio::io_context m_io;
     std::shared_ptr<boost::asio::ssl::context> m_tls;

@@ -57,15 +57,18 @@ Session::Session(net::ip::tcp::socket socket, net::ssl::context& tls, Server& se
         m_remote = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
-Session::~Session() { m_registry->remove(this); }
+Session::~Session()
+{
+    m_registry->remove(this);
+}
 
 void Session::start()
 {
     m_registry->add(this, weak_from_this());
     net::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
         beast::get_lowest_layer(self->m_stream).expires_after(self->m_server.limits().handshake_timeout);
-        self->m_stream.async_handshake(net::ssl::stream_base::server,
-            [self](beast::error_code ec) { self->on_handshake(ec); });
+        self->m_stream.async_handshake(
+            net::ssl::stream_base::server, [self](beast::error_code ec) { self->on_handshake(ec); });
     });
 }
 
@@ -192,8 +195,8 @@ void Session::reject(unsigned status, std::string_view problem)
 
 void Session::respond(Response response)
 {
-    bool close = !m_request_keep_alive || m_server.draining()
-        || m_requests >= m_server.limits().max_requests_per_connection;
+    bool close
+        = !m_request_keep_alive || m_server.draining() || m_requests >= m_server.limits().max_requests_per_connection;
     auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_context.started);
     nlohmann::json fields = { { "request_id", m_context.request_id }, { "remote", m_remote }, { "method", m_method },
         { "path", m_path }, { "status", response.status() }, { "duration_ms", std::round(elapsed.count() * 10) / 10 } };
@@ -210,8 +213,7 @@ void Session::respond(Response response)
         response.message);
 }
 
-template<typename Message>
-void Session::write(std::shared_ptr<Message> message, bool close)
+template<typename Message> void Session::write(std::shared_ptr<Message> message, bool close)
 {
     using Serializer = bhttp::serializer<false, typename Message::body_type, typename Message::fields_type>;
     auto serializer = std::make_shared<Serializer>(*message);
@@ -222,8 +224,8 @@ template<typename Message, typename Serializer>
 void Session::write_some(std::shared_ptr<Message> message, std::shared_ptr<Serializer> serializer, bool close)
 {
     beast::get_lowest_layer(m_stream).expires_after(m_server.limits().write_timeout);
-    bhttp::async_write_some(m_stream, *serializer,
-        [self = shared_from_this(), message, serializer, close](beast::error_code ec, size_t) {
+    bhttp::async_write_some(
+        m_stream, *serializer, [self = shared_from_this(), message, serializer, close](beast::error_code ec, size_t) {
             if (ec)
                 return; // the peer went away or stalled past the per-chunk deadline
             if (!serializer->is_done())

@@ -49,8 +49,7 @@ private:
     void dispatch();
     void respond(Response response);
     void reject(unsigned status, std::string_view problem);
-    template<typename Message>
-    void write(std::shared_ptr<Message> message, bool close);
+    template<typename Message> void write(std::shared_ptr<Message> message, bool close);
     template<typename Message, typename Serializer>
     void write_some(std::shared_ptr<Message> message, std::shared_ptr<Serializer> serializer, bool close);
     void after_write(bool close);

@@ -24,7 +24,10 @@ std::string openssl_error_text()
 // Accepts the handshake whatever the client certificate's verification says;
 // the session reads SSL_get_verify_result and the route refuses. This keeps
 // a bad certificate an HTTP answer (device-unknown) instead of a bare alert.
-int accept_and_record(int, X509_STORE_CTX*) { return 1; }
+int accept_and_record(int, X509_STORE_CTX*)
+{
+    return 1;
+}
 
 }
 

@@ -25,7 +25,8 @@ namespace {
 Result<void> validate_new_user(const NewUser& user)
 {
     if (!valid_identifier(user.login_id))
-        return fail(ErrorKind::InvalidArgument, "a login ID is 1-64 of A-Z a-z 0-9 . _ - (got '" + user.login_id + "')");
+        return fail(
+            ErrorKind::InvalidArgument, "a login ID is 1-64 of A-Z a-z 0-9 . _ - (got '" + user.login_id + "')");
     if (user.display_name.empty() || user.display_name.size() > 200)
         return fail(ErrorKind::InvalidArgument, "a display name is 1-200 bytes");
     if (!user.school && user.role != Role::Admin)
@@ -114,7 +115,10 @@ Result<CreatedUser> Accounts::insert_user(storage::Database& db, base::Timestamp
     nlohmann::json after = { { "login_id", user.login_id }, { "role", role_name(user.role) },
         { "school", user.school.value_or("") }, { "classes", user.classes } };
     TRY(append_audit(db, now,
-        { .tenant = tenant.slug, .actor = actor, .action = "admin.user.add", .target = user.login_id,
+        { .tenant = tenant.slug,
+            .actor = actor,
+            .action = "admin.user.add",
+            .target = user.login_id,
             .after = after.dump() }));
     return created;
 }
@@ -178,8 +182,11 @@ Result<void> Accounts::change_status(
         }
         auto after = TRY(find_user_row(db, tenant.id, login_id));
         TRY(append_audit(db, now,
-            { .tenant = tenant.slug, .actor = actor, .action = "admin.user." + std::string(action),
-                .target = std::string(login_id), .before = state_json(before).dump(),
+            { .tenant = tenant.slug,
+                .actor = actor,
+                .action = "admin.user." + std::string(action),
+                .target = std::string(login_id),
+                .before = state_json(before).dump(),
                 .after = state_json(after).dump() }));
         return {};
     });
@@ -229,16 +236,21 @@ Result<std::string> Accounts::reset_password(
         TRY(Tokens::revoke_user_sessions(db, now, before.id, "password reset"));
         auto after = TRY(find_user_row(db, tenant.id, login_id));
         TRY(append_audit(db, now,
-            { .tenant = tenant.slug, .actor = actor, .action = "admin.user.reset_password",
-                .target = std::string(login_id), .before = state_json(before).dump(),
-                .after = state_json(after).dump(), .detail = "password replaced; sessions revoked" }));
+            { .tenant = tenant.slug,
+                .actor = actor,
+                .action = "admin.user.reset_password",
+                .target = std::string(login_id),
+                .before = state_json(before).dump(),
+                .after = state_json(after).dump(),
+                .detail = "password replaced; sessions revoked" }));
         return {};
     });
     TRY(std::move(written));
     return chosen;
 }
 
-Result<CreatedUser> Accounts::reset_totp(const std::string& actor, std::string_view tenant_slug, std::string_view login_id)
+Result<CreatedUser> Accounts::reset_totp(
+    const std::string& actor, std::string_view tenant_slug, std::string_view login_id)
 {
     auto now = m_clock.now();
     return m_store.write([&](storage::Database& db) -> Result<CreatedUser> {
@@ -250,8 +262,11 @@ Result<CreatedUser> Accounts::reset_totp(const std::string& actor, std::string_v
         auto created = TRY(with_new_totp(db, tenant, CreatedUser { std::move(info), {}, {} }));
         TRY(Tokens::revoke_user_sessions(db, now, row.id, "TOTP reset"));
         TRY(append_audit(db, now,
-            { .tenant = tenant.slug, .actor = actor, .action = "admin.user.reset_totp",
-                .target = std::string(login_id), .detail = "new TOTP secret; sessions revoked" }));
+            { .tenant = tenant.slug,
+                .actor = actor,
+                .action = "admin.user.reset_totp",
+                .target = std::string(login_id),
+                .detail = "new TOTP secret; sessions revoked" }));
         return created;
     });
 }

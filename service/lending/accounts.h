@@ -27,7 +27,7 @@ struct NewUser {
     std::optional<std::string> school; // required except for tenant-wide admins
     std::vector<std::string> classes;  // names of classes of that school
     std::optional<int> reading_level;
-    std::string password;              // must meet the tenant's rule
+    std::string password; // must meet the tenant's rule
 };
 
 struct CreatedUser {
@@ -50,7 +50,8 @@ public:
 
     // Checks the password rule and adds the user. Conflict when the login ID
     // is taken, including by a deleted account (REQ AUTH-7).
-    [[nodiscard]] Result<CreatedUser> add_user(const std::string& actor, std::string_view tenant_slug, const NewUser& user);
+    [[nodiscard]] Result<CreatedUser> add_user(
+        const std::string& actor, std::string_view tenant_slug, const NewUser& user);
 
     // Adds a user whose password is already hashed, inside the caller's
     // transaction (roster import hashes first, then writes everything at once).
@@ -63,17 +64,21 @@ public:
 
     // Admin operations. Each is audited with the values before and after.
     [[nodiscard]] Result<void> lock(const std::string& actor, std::string_view tenant_slug, std::string_view login_id);
-    [[nodiscard]] Result<void> unlock(const std::string& actor, std::string_view tenant_slug, std::string_view login_id);
+    [[nodiscard]] Result<void> unlock(
+        const std::string& actor, std::string_view tenant_slug, std::string_view login_id);
     // Suspension revokes every session of the user at once.
-    [[nodiscard]] Result<void> suspend(const std::string& actor, std::string_view tenant_slug, std::string_view login_id);
-    [[nodiscard]] Result<void> resume(const std::string& actor, std::string_view tenant_slug, std::string_view login_id);
+    [[nodiscard]] Result<void> suspend(
+        const std::string& actor, std::string_view tenant_slug, std::string_view login_id);
+    [[nodiscard]] Result<void> resume(
+        const std::string& actor, std::string_view tenant_slug, std::string_view login_id);
     // Deletion keeps the login ID reserved forever, drops the password and
     // TOTP secret, revokes sessions, returns loans and cancels reservations.
-    [[nodiscard]] Result<void> remove(const std::string& actor, std::string_view tenant_slug, std::string_view login_id);
+    [[nodiscard]] Result<void> remove(
+        const std::string& actor, std::string_view tenant_slug, std::string_view login_id);
     // Sets `password` (or a generated one when empty), clears the lock and
     // revokes sessions. Returns the password set.
-    [[nodiscard]] Result<std::string> reset_password(const std::string& actor, std::string_view tenant_slug,
-        std::string_view login_id, const std::string& password);
+    [[nodiscard]] Result<std::string> reset_password(
+        const std::string& actor, std::string_view tenant_slug, std::string_view login_id, const std::string& password);
     // A new TOTP secret for a teacher or admin (a lost phone).
     [[nodiscard]] Result<CreatedUser> reset_totp(
         const std::string& actor, std::string_view tenant_slug, std::string_view login_id);
@@ -86,8 +91,8 @@ private:
     [[nodiscard]] Result<Attempt> read_attempt(const DeviceIdentity& device, const LoginRequest& request);
     [[nodiscard]] Result<Decision> decide(storage::Database& db, base::Timestamp now, const DeviceIdentity& device,
         const LoginRequest& request, const Attempt& attempt);
-    [[nodiscard]] Result<void> change_status(const std::string& actor, std::string_view tenant_slug,
-        std::string_view login_id, std::string_view action);
+    [[nodiscard]] Result<void> change_status(
+        const std::string& actor, std::string_view tenant_slug, std::string_view login_id, std::string_view action);
 
     Store& m_store;
     const Clock& m_clock;

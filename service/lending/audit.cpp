@@ -114,8 +114,8 @@ Result<AuditVerification> verify_audit(storage::Database& db, const std::optiona
         if (expected_head && stored.seq == expected_head->seq) {
             anchor_seen = true;
             if (stored.hash != expected_head->hash)
-                report.problems.push_back(
-                    { stored.seq, "differs from the recorded head: the entries from here on were removed and replaced" });
+                report.problems.push_back({ stored.seq,
+                    "differs from the recorded head: the entries from here on were removed and replaced" });
         }
         prev_hash = stored.hash;
         expected_seq = stored.seq + 1;
@@ -124,7 +124,8 @@ Result<AuditVerification> verify_audit(storage::Database& db, const std::optiona
     }));
     if (expected_head && !anchor_seen && expected_head->seq > 0)
         report.problems.push_back({ expected_head->seq,
-            "the recorded head entry is missing: the log was truncated after entry " + std::to_string(report.head.seq) });
+            "the recorded head entry is missing: the log was truncated after entry "
+                + std::to_string(report.head.seq) });
     return report;
 }
 
@@ -153,7 +154,10 @@ Result<AuditHead> export_audit(storage::Database& db, std::ostream& out)
     return head;
 }
 
-std::string format_audit_head(const AuditHead& head) { return std::to_string(head.seq) + ":" + head.hash; }
+std::string format_audit_head(const AuditHead& head)
+{
+    return std::to_string(head.seq) + ":" + head.hash;
+}
 
 Result<AuditHead> parse_audit_head(std::string_view text)
 {

@@ -23,11 +23,11 @@ namespace hondana::lending {
 
 struct AuditEntry {
     std::optional<std::string> tenant {}; // tenant slug
-    std::string actor {};               // "user:<login>", "admin-cli:<unix user>", "device:<id>", "service"
+    std::string actor {};                 // "user:<login>", "admin-cli:<unix user>", "device:<id>", "service"
     std::optional<std::string> device {};
-    std::string action {};              // "auth.login", "loan.borrow", "admin.user.lock", …
+    std::string action {}; // "auth.login", "loan.borrow", "admin.user.lock", …
     std::optional<std::string> target {};
-    std::string outcome { "ok" };      // "ok", "denied", "locked", …
+    std::string outcome { "ok" };         // "ok", "denied", "locked", …
     std::optional<std::string> before {}; // JSON text of the value before the change
     std::optional<std::string> after {};  // JSON text of the value after the change
     std::optional<std::string> detail {};
@@ -64,7 +64,8 @@ struct AuditHead {
 };
 
 // The hash of the entry before the first.
-inline constexpr std::string_view audit_genesis_hash = "0000000000000000000000000000000000000000000000000000000000000000";
+inline constexpr std::string_view audit_genesis_hash
+    = "0000000000000000000000000000000000000000000000000000000000000000";
 
 // Appends inside the caller's write transaction; returns the new head.
 [[nodiscard]] Result<AuditHead> append_audit(storage::Database& db, base::Timestamp time, const AuditEntry& entry);

@@ -15,9 +15,12 @@ namespace hondana::lending {
 std::string_view holding_name(Holding holding)
 {
     switch (holding) {
-    case Holding::Copies: return "copies";
-    case Holding::Unlimited: return "unlimited";
-    case Holding::ClassSet: return "class_set";
+    case Holding::Copies:
+        return "copies";
+    case Holding::Unlimited:
+        return "unlimited";
+    case Holding::ClassSet:
+        return "class_set";
     }
     return "copies";
 }
@@ -33,12 +36,16 @@ std::optional<Holding> parse_holding(std::string_view name)
     return std::nullopt;
 }
 
-std::string TitleRecord::media_type() const { return format == "pdf" ? "application/pdf+lcp" : "application/epub+zip"; }
+std::string TitleRecord::media_type() const
+{
+    return format == "pdf" ? "application/pdf+lcp" : "application/epub+zip";
+}
 
 namespace {
 
-constexpr std::string_view title_columns = "id, tenant_id, title, author, language, reading_level, format, content_file, "
-                                           "content_length, content_sha256, holding, copies, created_at";
+constexpr std::string_view title_columns
+    = "id, tenant_id, title, author, language, reading_level, format, content_file, "
+      "content_length, content_sha256, holding, copies, created_at";
 
 TitleRecord read_title(const storage::Statement& row)
 {
@@ -118,11 +125,14 @@ nlohmann::json publication_json(const TitleRecord& title, const Availability& av
         metadata["hondana:readingLevel"] = *title.reading_level;
     nlohmann::json borrow = { { "rel", "http://opds-spec.org/acquisition/borrow" },
         { "href", "/v1/titles/" + title.id + "/borrow" }, { "type", "application/vnd.readium.lcp.license.v1.0+json" },
-        { "properties", { { "indirectAcquisition", nlohmann::json::array({ { { "type", title.media_type() } } }) } } } };
+        { "properties",
+            { { "indirectAcquisition", nlohmann::json::array({ { { "type", title.media_type() } } }) } } } };
     nlohmann::json reserve = { { "rel", "urn:hondana:rel:reserve" }, { "href", "/v1/titles/" + title.id + "/reserve" },
         { "type", "application/json" } };
     return { { "metadata", metadata }, { "links", nlohmann::json::array({ borrow, reserve }) },
-        { "images", nlohmann::json::array({ { { "href", "/v1/titles/" + title.id + "/cover" }, { "type", "image/svg+xml" } } }) },
+        { "images",
+            nlohmann::json::array(
+                { { { "href", "/v1/titles/" + title.id + "/cover" }, { "type", "image/svg+xml" } } }) },
         { "hondana:availability", availability_json(availability) } };
 }
 
@@ -130,7 +140,8 @@ nlohmann::json publication_json(const TitleRecord& title, const Availability& av
 
 Result<TitleRecord> load_title(storage::Database& db, int64_t tenant_id, std::string_view title_id)
 {
-    auto row = TRY_DB(db.prepare("SELECT " + std::string(title_columns) + " FROM titles WHERE id = ?1 AND tenant_id = ?2"));
+    auto row
+        = TRY_DB(db.prepare("SELECT " + std::string(title_columns) + " FROM titles WHERE id = ?1 AND tenant_id = ?2"));
     row.bind(1, title_id).bind(2, tenant_id);
     if (!TRY_DB(row.step()))
         return fail(ErrorKind::NotFound, "no such title");
@@ -139,16 +150,17 @@ Result<TitleRecord> load_title(storage::Database& db, int64_t tenant_id, std::st
 
 Result<Availability> title_availability(storage::Database& db, const TitleRecord& title)
 {
-    auto counts = TRY_DB(db.prepare(
-        "SELECT (SELECT count(*) FROM loans WHERE title_id = ?1 AND status = 'active'), "
-        "(SELECT count(*) FROM reservations WHERE title_id = ?1 AND status = 'ready'), "
-        "(SELECT count(*) FROM reservations WHERE title_id = ?1 AND status IN ('waiting', 'ready'))"));
+    auto counts = TRY_DB(
+        db.prepare("SELECT (SELECT count(*) FROM loans WHERE title_id = ?1 AND status = 'active'), "
+                   "(SELECT count(*) FROM reservations WHERE title_id = ?1 AND status = 'ready'), "
+                   "(SELECT count(*) FROM reservations WHERE title_id = ?1 AND status IN ('waiting', 'ready'))"));
     counts.bind(1, title.id);
     TRY_DB(counts.step());
     Availability availability;
     availability.unlimited = title.holding == Holding::Unlimited;
     availability.copies = title.copies;
-    availability.available = availability.unlimited ? 0 : std::max<int64_t>(0, title.copies - counts.integer(0) - counts.integer(1));
+    availability.available
+        = availability.unlimited ? 0 : std::max<int64_t>(0, title.copies - counts.integer(0) - counts.integer(1));
     availability.queue = counts.integer(2);
     return availability;
 }
@@ -201,12 +213,14 @@ Result<TitleRecord> Catalog::add_title(const std::string& actor, std::string_vie
         ? drm::package_pdf(title.source, output, content_key->view(), { title.title, "urn:uuid:" + id, title.language })
         : drm::package_epub(title.source, output, content_key->view());
     if (!packaged)
-        return fail(ErrorKind::InvalidArgument, "cannot package " + title.source.string() + ": " + packaged.error().message);
+        return fail(
+            ErrorKind::InvalidArgument, "cannot package " + title.source.string() + ": " + packaged.error().message);
     auto now = m_clock.now();
     auto added = m_store.write([&](storage::Database& db) -> Result<TitleRecord> {
-        auto insert = TRY_DB(db.prepare("INSERT INTO titles (id, tenant_id, title, author, language, reading_level, "
-                                        "format, content_file, content_length, content_sha256, content_key, holding, "
-                                        "copies, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
+        auto insert = TRY_DB(
+            db.prepare("INSERT INTO titles (id, tenant_id, title, author, language, reading_level, "
+                       "format, content_file, content_length, content_sha256, content_key, holding, "
+                       "copies, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
         insert.bind(1, id).bind(2, tenant.id).bind(3, title.title).bind(4, title.author).bind(5, title.language);
         insert.bind(6, title.reading_level).bind(7, format).bind(8, file_name);
         insert.bind(9, static_cast<int64_t>(packaged->length)).bind(10, packaged->sha256_hex);
@@ -216,7 +230,11 @@ Result<TitleRecord> Catalog::add_title(const std::string& actor, std::string_vie
         nlohmann::json after = { { "title", title.title }, { "format", format },
             { "holding", holding_name(title.holding) }, { "copies", title.copies } };
         TRY(append_audit(db, now,
-            { .tenant = tenant.slug, .actor = actor, .action = "admin.title.add", .target = id, .after = after.dump() }));
+            { .tenant = tenant.slug,
+                .actor = actor,
+                .action = "admin.title.add",
+                .target = id,
+                .after = after.dump() }));
         return load_title(db, tenant.id, id);
     });
     if (!added) {
@@ -244,7 +262,8 @@ Result<nlohmann::json> Catalog::feed(const Caller& caller, const CatalogQuery& r
         bind(count);
         TRY_DB(count.step());
         int64_t total = count.integer(0);
-        auto rows = TRY_DB(db.prepare("SELECT " + std::string(title_columns) + where + " ORDER BY title, id LIMIT ?5 OFFSET ?6"));
+        auto rows = TRY_DB(
+            db.prepare("SELECT " + std::string(title_columns) + where + " ORDER BY title, id LIMIT ?5 OFFSET ?6"));
         bind(rows);
         rows.bind(5, query.per_page).bind(6, static_cast<int64_t>(query.page - 1) * query.per_page);
         std::vector<TitleRecord> titles;
@@ -256,11 +275,14 @@ Result<nlohmann::json> Catalog::feed(const Caller& caller, const CatalogQuery& r
         nlohmann::json links = nlohmann::json::array(
             { { { "rel", "self" }, { "href", page_href(query, query.page) }, { "type", "application/opds+json" } } });
         if (static_cast<int64_t>(query.page) * query.per_page < total)
-            links.push_back({ { "rel", "next" }, { "href", page_href(query, query.page + 1) }, { "type", "application/opds+json" } });
+            links.push_back({ { "rel", "next" }, { "href", page_href(query, query.page + 1) },
+                { "type", "application/opds+json" } });
         if (query.page > 1)
-            links.push_back({ { "rel", "prev" }, { "href", page_href(query, query.page - 1) }, { "type", "application/opds+json" } });
-        return nlohmann::json { { "metadata", { { "title", "Catalog" }, { "numberOfItems", total },
-                                                   { "itemsPerPage", query.per_page }, { "currentPage", query.page } } },
+            links.push_back({ { "rel", "prev" }, { "href", page_href(query, query.page - 1) },
+                { "type", "application/opds+json" } });
+        return nlohmann::json { { "metadata",
+                                    { { "title", "Catalog" }, { "numberOfItems", total },
+                                        { "itemsPerPage", query.per_page }, { "currentPage", query.page } } },
             { "links", links }, { "publications", publications } };
     });
 }

@@ -33,7 +33,7 @@ struct TitleRecord {
     std::string author;
     std::string language;
     std::optional<int> reading_level;
-    std::string format; // "pdf" or "epub"
+    std::string format;       // "pdf" or "epub"
     std::string content_file; // file name inside the content directory
     uint64_t content_length { 0 };
     std::string content_sha256;
@@ -73,7 +73,8 @@ public:
     Catalog(Store& store, const Clock& clock, std::filesystem::path content_dir);
 
     // Packages `title.source` with a new content key and adds it.
-    [[nodiscard]] Result<TitleRecord> add_title(const std::string& actor, std::string_view tenant_slug, const NewTitle& title);
+    [[nodiscard]] Result<TitleRecord> add_title(
+        const std::string& actor, std::string_view tenant_slug, const NewTitle& title);
 
     // The OPDS 2.0 feed the caller may see.
     [[nodiscard]] Result<nlohmann::json> feed(const Caller& caller, const CatalogQuery& query);

@@ -8,9 +8,10 @@ namespace hondana::lending {
 
 namespace {
 
-constexpr std::string_view loan_select = "SELECT l.id, l.title_id, t.title, l.start_at, l.end_at, l.status, l.licence_id, "
-                                         "l.licence_status, l.renewals, l.user_id, l.tenant_id FROM loans l "
-                                         "JOIN titles t ON t.id = l.title_id ";
+constexpr std::string_view loan_select
+    = "SELECT l.id, l.title_id, t.title, l.start_at, l.end_at, l.status, l.licence_id, "
+      "l.licence_status, l.renewals, l.user_id, l.tenant_id FROM loans l "
+      "JOIN titles t ON t.id = l.title_id ";
 
 LoanView read_loan(const storage::Statement& row)
 {
@@ -48,7 +49,8 @@ struct OpenReservation {
     int64_t queued;
 };
 
-Result<std::optional<OpenReservation>> open_reservation(storage::Database& db, int64_t user_id, std::string_view title_id)
+Result<std::optional<OpenReservation>> open_reservation(
+    storage::Database& db, int64_t user_id, std::string_view title_id)
 {
     auto row = TRY_DB(db.prepare("SELECT id, status, queued FROM reservations WHERE user_id = ?1 AND title_id = ?2 "
                                  "AND status IN ('waiting', 'ready')"));
@@ -69,8 +71,9 @@ Result<int64_t> queue_position(storage::Database& db, std::string_view title_id,
 
 Result<ReservationView> load_reservation(storage::Database& db, std::string_view reservation_id)
 {
-    auto row = TRY_DB(db.prepare("SELECT r.id, r.title_id, t.title, r.queued, r.expires_at, r.status FROM reservations r "
-                                 "JOIN titles t ON t.id = r.title_id WHERE r.id = ?1"));
+    auto row
+        = TRY_DB(db.prepare("SELECT r.id, r.title_id, t.title, r.queued, r.expires_at, r.status FROM reservations r "
+                            "JOIN titles t ON t.id = r.title_id WHERE r.id = ?1"));
     row.bind(1, reservation_id);
     if (!TRY_DB(row.step()))
         return fail(ErrorKind::NotFound, "no such reservation");
@@ -82,14 +85,16 @@ Result<ReservationView> load_reservation(storage::Database& db, std::string_view
     return view;
 }
 
-Result<void> set_reservation_status(storage::Database& db, std::string_view id, std::string_view status, base::Timestamp now)
+Result<void> set_reservation_status(
+    storage::Database& db, std::string_view id, std::string_view status, base::Timestamp now)
 {
     auto update = TRY_DB(db.prepare("UPDATE reservations SET status = ?1, updated_at = ?2 WHERE id = ?3"));
     update.bind(1, status).bind(2, base::format_rfc3339(now)).bind(3, id);
     return update.run().map_error(from_storage);
 }
 
-Result<void> expire_due(storage::Database& db, base::Timestamp now, const TitleRecord& title, const std::string& tenant_slug)
+Result<void> expire_due(
+    storage::Database& db, base::Timestamp now, const TitleRecord& title, const std::string& tenant_slug)
 {
     auto now_text = base::format_rfc3339(now);
     auto loans = TRY_DB(db.prepare("SELECT id FROM loans WHERE title_id = ?1 AND status = 'active' AND end_at <= ?2"));
@@ -102,21 +107,25 @@ Result<void> expire_due(storage::Database& db, base::Timestamp now, const TitleR
                                         "updated_at = ?1 WHERE id = ?2"));
         update.bind(1, now_text).bind(2, id);
         TRY_DB(update.run());
-        TRY(append_audit(db, now, { .tenant = tenant_slug, .actor = "service", .action = "loan.expire", .target = id }));
+        TRY(append_audit(
+            db, now, { .tenant = tenant_slug, .actor = "service", .action = "loan.expire", .target = id }));
     }
-    auto holds = TRY_DB(db.prepare("SELECT id FROM reservations WHERE title_id = ?1 AND status = 'ready' AND expires_at <= ?2"));
+    auto holds = TRY_DB(
+        db.prepare("SELECT id FROM reservations WHERE title_id = ?1 AND status = 'ready' AND expires_at <= ?2"));
     holds.bind(1, title.id).bind(2, now_text);
     std::vector<std::string> lapsed;
     while (TRY_DB(holds.step()))
         lapsed.push_back(holds.text(0));
     for (const auto& id : lapsed) {
         TRY(set_reservation_status(db, id, "expired", now));
-        TRY(append_audit(db, now, { .tenant = tenant_slug, .actor = "service", .action = "reservation.expire", .target = id }));
+        TRY(append_audit(
+            db, now, { .tenant = tenant_slug, .actor = "service", .action = "reservation.expire", .target = id }));
     }
     return {};
 }
 
-Result<void> promote_queue(storage::Database& db, base::Timestamp now, const TitleRecord& title, const std::string& tenant_slug)
+Result<void> promote_queue(
+    storage::Database& db, base::Timestamp now, const TitleRecord& title, const std::string& tenant_slug)
 {
     auto tenant = TRY(load_tenant(db, title.tenant_id));
     for (;;) {
@@ -135,7 +144,8 @@ Result<void> promote_queue(storage::Database& db, base::Timestamp now, const Tit
         update.bind(1, base::format_rfc3339(now));
         update.bind(2, base::format_rfc3339(now + std::chrono::days(tenant.policy.hold_days))).bind(3, id);
         TRY_DB(update.run());
-        TRY(append_audit(db, now, { .tenant = tenant_slug, .actor = "service", .action = "reservation.ready", .target = id }));
+        TRY(append_audit(
+            db, now, { .tenant = tenant_slug, .actor = "service", .action = "reservation.ready", .target = id }));
     }
 }
 
@@ -159,7 +169,8 @@ Result<LoanView> load_loan_by_licence(storage::Database& db, int64_t tenant_id, 
     return read_loan(row);
 }
 
-Result<void> settle_title(storage::Database& db, base::Timestamp now, const TitleRecord& title, const std::string& tenant_slug)
+Result<void> settle_title(
+    storage::Database& db, base::Timestamp now, const TitleRecord& title, const std::string& tenant_slug)
 {
     TRY(expire_due(db, now, title, tenant_slug));
     return promote_queue(db, now, title, tenant_slug);
@@ -176,7 +187,8 @@ Result<LoanView> end_loan(storage::Database& db, base::Timestamp now, const Loan
     if (db.changes() != 1)
         return fail(ErrorKind::LoanNotActive, "the loan is not active");
     std::string event = status == "returned" ? "return" : status == "revoked" ? "revoke" : "cancel";
-    auto record = TRY_DB(db.prepare("INSERT INTO licence_events (licence_id, type, device_id, timestamp) VALUES (?1, ?2, ?3, ?4)"));
+    auto record = TRY_DB(
+        db.prepare("INSERT INTO licence_events (licence_id, type, device_id, timestamp) VALUES (?1, ?2, ?3, ?4)"));
     record.bind(1, loan.licence_id).bind(2, event).bind(3, device_id).bind(4, now_text);
     TRY_DB(record.run());
     auto entry = audit.entry("loan." + event, loan.id);
@@ -189,8 +201,8 @@ Result<LoanView> end_loan(storage::Database& db, base::Timestamp now, const Loan
     return load_loan(db, tenant_id, loan.id);
 }
 
-Result<void> close_user_circulation(
-    storage::Database& db, base::Timestamp now, int64_t user_id, const std::string& tenant_slug, const std::string& actor)
+Result<void> close_user_circulation(storage::Database& db, base::Timestamp now, int64_t user_id,
+    const std::string& tenant_slug, const std::string& actor)
 {
     auto tenant = TRY(load_tenant(db, tenant_slug));
     auto loans = TRY_DB(db.prepare("SELECT id FROM loans WHERE user_id = ?1 AND status = 'active'"));
@@ -202,7 +214,8 @@ Result<void> close_user_circulation(
         auto loan = TRY(load_loan(db, tenant.id, id));
         TRY(end_loan(db, now, loan, "returned", std::nullopt, { tenant_slug, actor, {} }));
     }
-    auto holds = TRY_DB(db.prepare("SELECT id, title_id FROM reservations WHERE user_id = ?1 AND status IN ('waiting', 'ready')"));
+    auto holds = TRY_DB(
+        db.prepare("SELECT id, title_id FROM reservations WHERE user_id = ?1 AND status IN ('waiting', 'ready')"));
     holds.bind(1, user_id);
     std::vector<std::pair<std::string, std::string>> open;
     while (TRY_DB(holds.step()))
@@ -220,7 +233,8 @@ Result<base::Timestamp> renewal_end(storage::Database& db, base::Timestamp now, 
 {
     if (loan.renewals >= policy.max_renewals)
         return fail(ErrorKind::RenewRefused, "the renewal limit is reached", { { "reason", "limit" } });
-    auto waiting = TRY_DB(db.prepare("SELECT count(*) FROM reservations WHERE title_id = ?1 AND status IN ('waiting', 'ready')"));
+    auto waiting = TRY_DB(
+        db.prepare("SELECT count(*) FROM reservations WHERE title_id = ?1 AND status IN ('waiting', 'ready')"));
     waiting.bind(1, loan.title_id);
     TRY_DB(waiting.step());
     if (waiting.integer(0) > 0)
@@ -248,7 +262,8 @@ Result<LoanView> Circulation::borrow(const Caller& caller, std::string_view titl
         auto title = TRY(visible_title(db, caller, title_id));
         TRY(settle_title(db, now, title, caller.device.tenant_slug));
         auto tenant = TRY(load_tenant(db, caller.device.tenant_id));
-        auto active = TRY_DB(db.prepare("SELECT count(*) FROM loans WHERE user_id = ?1 AND title_id = ?2 AND status = 'active'"));
+        auto active = TRY_DB(
+            db.prepare("SELECT count(*) FROM loans WHERE user_id = ?1 AND title_id = ?2 AND status = 'active'"));
         active.bind(1, caller.user.id).bind(2, title.id);
         TRY_DB(active.step());
         if (active.integer(0) > 0)
@@ -266,9 +281,10 @@ Result<LoanView> Circulation::borrow(const Caller& caller, std::string_view titl
         auto licence_id = TRY(new_uuid());
         auto now_text = base::format_rfc3339(now);
         auto end = now + std::chrono::days(tenant.policy.loan_days);
-        auto insert = TRY_DB(db.prepare("INSERT INTO loans (id, tenant_id, user_id, title_id, licence_id, start_at, end_at, "
-                                        "status, licence_status, created_at, updated_at) "
-                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'active', 'ready', ?6, ?6)"));
+        auto insert
+            = TRY_DB(db.prepare("INSERT INTO loans (id, tenant_id, user_id, title_id, licence_id, start_at, end_at, "
+                                "status, licence_status, created_at, updated_at) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'active', 'ready', ?6, ?6)"));
         insert.bind(1, id).bind(2, caller.device.tenant_id).bind(3, caller.user.id).bind(4, title.id);
         insert.bind(5, licence_id).bind(6, now_text).bind(7, base::format_rfc3339(end));
         TRY_DB(insert.run());
@@ -285,7 +301,8 @@ Result<ReservationView> Circulation::reserve(const Caller& caller, std::string_v
     return m_store.write([&](storage::Database& db) -> Result<ReservationView> {
         auto title = TRY(visible_title(db, caller, title_id));
         TRY(settle_title(db, now, title, caller.device.tenant_slug));
-        auto active = TRY_DB(db.prepare("SELECT count(*) FROM loans WHERE user_id = ?1 AND title_id = ?2 AND status = 'active'"));
+        auto active = TRY_DB(
+            db.prepare("SELECT count(*) FROM loans WHERE user_id = ?1 AND title_id = ?2 AND status = 'active'"));
         active.bind(1, caller.user.id).bind(2, title.id);
         TRY_DB(active.step());
         if (active.integer(0) > 0)
@@ -340,7 +357,8 @@ Result<LoanView> Circulation::return_loan(const Caller& caller, std::string_view
     });
 }
 
-Result<LoanView> Circulation::renew(const Caller& caller, std::string_view loan_id, std::optional<base::Timestamp> requested_end)
+Result<LoanView> Circulation::renew(
+    const Caller& caller, std::string_view loan_id, std::optional<base::Timestamp> requested_end)
 {
     auto now = m_clock.now();
     return m_store.write([&](storage::Database& db) -> Result<LoanView> {
@@ -355,7 +373,8 @@ Result<LoanView> Circulation::renew(const Caller& caller, std::string_view loan_
         auto tenant = TRY(load_tenant(db, caller.device.tenant_id));
         auto end = TRY(renewal_end(db, now, loan, tenant.policy, requested_end));
         auto now_text = base::format_rfc3339(now);
-        auto update = TRY_DB(db.prepare("UPDATE loans SET end_at = ?1, renewals = renewals + 1, updated_at = ?2 WHERE id = ?3"));
+        auto update = TRY_DB(
+            db.prepare("UPDATE loans SET end_at = ?1, renewals = renewals + 1, updated_at = ?2 WHERE id = ?3"));
         update.bind(1, base::format_rfc3339(end)).bind(2, now_text).bind(3, loan.id);
         TRY_DB(update.run());
         auto record = TRY_DB(db.prepare("INSERT INTO licence_events (licence_id, type, device_id, timestamp) "
@@ -375,8 +394,9 @@ Result<Shelf> Circulation::shelf(const Caller& caller)
     auto now = m_clock.now();
     return m_store.write([&](storage::Database& db) -> Result<Shelf> {
         Shelf shelf;
-        auto titles = TRY_DB(db.prepare("SELECT DISTINCT title_id FROM loans WHERE user_id = ?1 AND status = 'active' "
-                                        "UNION SELECT title_id FROM reservations WHERE user_id = ?1 AND status IN ('waiting', 'ready')"));
+        auto titles = TRY_DB(db.prepare(
+            "SELECT DISTINCT title_id FROM loans WHERE user_id = ?1 AND status = 'active' "
+            "UNION SELECT title_id FROM reservations WHERE user_id = ?1 AND status IN ('waiting', 'ready')"));
         titles.bind(1, caller.user.id);
         std::vector<std::string> title_ids;
         while (TRY_DB(titles.step()))
@@ -385,12 +405,14 @@ Result<Shelf> Circulation::shelf(const Caller& caller)
             auto title = TRY(load_title(db, caller.device.tenant_id, id));
             TRY(settle_title(db, now, title, caller.device.tenant_slug));
         }
-        auto loans = TRY_DB(db.prepare(std::string(loan_select) + "WHERE l.user_id = ?1 AND l.status = 'active' ORDER BY l.end_at"));
+        auto loans = TRY_DB(
+            db.prepare(std::string(loan_select) + "WHERE l.user_id = ?1 AND l.status = 'active' ORDER BY l.end_at"));
         loans.bind(1, caller.user.id);
         while (TRY_DB(loans.step()))
             shelf.loans.push_back(read_loan(loans));
-        auto holds = TRY_DB(db.prepare("SELECT id FROM reservations WHERE user_id = ?1 AND status IN ('waiting', 'ready') "
-                                       "ORDER BY created_at"));
+        auto holds
+            = TRY_DB(db.prepare("SELECT id FROM reservations WHERE user_id = ?1 AND status IN ('waiting', 'ready') "
+                                "ORDER BY created_at"));
         holds.bind(1, caller.user.id);
         std::vector<std::string> hold_ids;
         while (TRY_DB(holds.step()))
@@ -406,10 +428,11 @@ Result<int> Circulation::settle_all()
     auto now = m_clock.now();
     return m_store.write([&](storage::Database& db) -> Result<int> {
         auto now_text = base::format_rfc3339(now);
-        auto due = TRY_DB(db.prepare("SELECT DISTINCT l.title_id, t.tenant_id FROM loans l JOIN titles t ON t.id = l.title_id "
-                                     "WHERE l.status = 'active' AND l.end_at <= ?1 UNION "
-                                     "SELECT r.title_id, t.tenant_id FROM reservations r JOIN titles t ON t.id = r.title_id "
-                                     "WHERE r.status = 'ready' AND r.expires_at <= ?1"));
+        auto due = TRY_DB(
+            db.prepare("SELECT DISTINCT l.title_id, t.tenant_id FROM loans l JOIN titles t ON t.id = l.title_id "
+                       "WHERE l.status = 'active' AND l.end_at <= ?1 UNION "
+                       "SELECT r.title_id, t.tenant_id FROM reservations r JOIN titles t ON t.id = r.title_id "
+                       "WHERE r.status = 'ready' AND r.expires_at <= ?1"));
         due.bind(1, now_text);
         std::vector<std::pair<std::string, int64_t>> titles;
         while (TRY_DB(due.step()))

@@ -72,7 +72,8 @@ private:
 
 // Inside transactions.
 [[nodiscard]] Result<LoanView> load_loan(storage::Database& db, int64_t tenant_id, std::string_view loan_id);
-[[nodiscard]] Result<LoanView> load_loan_by_licence(storage::Database& db, int64_t tenant_id, std::string_view licence_id);
+[[nodiscard]] Result<LoanView> load_loan_by_licence(
+    storage::Database& db, int64_t tenant_id, std::string_view licence_id);
 // Expires due loans and holds of a title and hands freed copies to the queue.
 [[nodiscard]] Result<void> settle_title(
     storage::Database& db, base::Timestamp now, const TitleRecord& title, const std::string& tenant_slug);

@@ -28,7 +28,10 @@ public:
         : m_seconds(start.time_since_epoch().count())
     {
     }
-    [[nodiscard]] base::Timestamp now() const override { return base::Timestamp(std::chrono::seconds(m_seconds.load())); }
+    [[nodiscard]] base::Timestamp now() const override
+    {
+        return base::Timestamp(std::chrono::seconds(m_seconds.load()));
+    }
     void set(base::Timestamp time) { m_seconds = time.time_since_epoch().count(); }
     void advance(std::chrono::seconds by) { m_seconds += by.count(); }
 

@@ -8,17 +8,20 @@ namespace hondana::lending {
 
 namespace {
 
-Result<void> require(const nlohmann::json& event, const char* member, nlohmann::json::value_t type, bool optional = false)
+Result<void> require(
+    const nlohmann::json& event, const char* member, nlohmann::json::value_t type, bool optional = false)
 {
     if (!event.contains(member)) {
         if (optional)
             return {};
-        return fail(ErrorKind::MalformedRequest, std::string("event member ") + member + " is missing", { { "field", member } });
+        return fail(ErrorKind::MalformedRequest, std::string("event member ") + member + " is missing",
+            { { "field", member } });
     }
     const auto& value = event[member];
     bool ok = type == nlohmann::json::value_t::number_integer ? value.is_number_integer() : value.type() == type;
     if (!ok)
-        return fail(ErrorKind::MalformedRequest, std::string("event member ") + member + " has the wrong type", { { "field", member } });
+        return fail(ErrorKind::MalformedRequest, std::string("event member ") + member + " has the wrong type",
+            { { "field", member } });
     return {};
 }
 
@@ -66,17 +69,19 @@ Result<int64_t> DeviceAudit::accept(const DeviceIdentity& device, const nlohmann
     if (!events.is_array())
         return fail(ErrorKind::MalformedRequest, "events must be an array", { { "field", "events" } });
     if (events.size() > max_uploaded_events)
-        return fail(ErrorKind::MalformedRequest, "at most " + std::to_string(max_uploaded_events) + " events per upload",
-            { { "field", "events" } });
+        return fail(ErrorKind::MalformedRequest,
+            "at most " + std::to_string(max_uploaded_events) + " events per upload", { { "field", "events" } });
     for (const auto& event : events) {
         auto hash = TRY(device_event_hash(event));
         TRY(require(event, "hash", nlohmann::json::value_t::string));
         if (hash != event["hash"].get<std::string>())
-            return fail(ErrorKind::AuditChainBroken, "event " + std::to_string(event["seq"].get<int64_t>()) + " does not match its hash");
+            return fail(ErrorKind::AuditChainBroken,
+                "event " + std::to_string(event["seq"].get<int64_t>()) + " does not match its hash");
     }
     auto now = m_clock.now();
     return m_store.write([&](storage::Database& db) -> Result<int64_t> {
-        auto last = TRY_DB(db.prepare("SELECT seq, hash FROM device_audit WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1"));
+        auto last
+            = TRY_DB(db.prepare("SELECT seq, hash FROM device_audit WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1"));
         last.bind(1, device.id);
         int64_t last_seq = 0;
         std::string last_hash(audit_genesis_hash);
@@ -92,7 +97,8 @@ Result<int64_t> DeviceAudit::accept(const DeviceIdentity& device, const nlohmann
                 auto known = TRY_DB(db.prepare("SELECT hash FROM device_audit WHERE device_id = ?1 AND seq = ?2"));
                 known.bind(1, device.id).bind(2, seq);
                 if (!TRY_DB(known.step()) || known.text(0) != hash)
-                    return fail(ErrorKind::AuditChainBroken, "event " + std::to_string(seq) + " differs from the one accepted before",
+                    return fail(ErrorKind::AuditChainBroken,
+                        "event " + std::to_string(seq) + " differs from the one accepted before",
                         { { "accepted_through", last_seq } });
                 continue;
             }
@@ -100,8 +106,9 @@ Result<int64_t> DeviceAudit::accept(const DeviceIdentity& device, const nlohmann
                 return fail(ErrorKind::AuditChainBroken,
                     "event " + std::to_string(seq) + " does not continue the chain after " + std::to_string(last_seq),
                     { { "accepted_through", last_seq } });
-            auto insert = TRY_DB(db.prepare("INSERT INTO device_audit (device_id, seq, prev_hash, hash, type, time, user, title, "
-                                            "detail, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+            auto insert = TRY_DB(
+                db.prepare("INSERT INTO device_audit (device_id, seq, prev_hash, hash, type, time, user, title, "
+                           "detail, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
             insert.bind(1, device.id).bind(2, seq).bind(3, last_hash).bind(4, hash);
             insert.bind(5, event["type"].get<std::string>()).bind(6, event["time"].get<std::string>());
             insert.bind(7, optional_string(event, "user")).bind(8, optional_string(event, "title"));

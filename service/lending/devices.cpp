@@ -23,9 +23,10 @@ Result<std::string> set_new_code(storage::Database& db, const std::string& devic
 {
     auto code = TRY(new_enrolment_code());
     auto digest = code_digest(code);
-    auto update = TRY_DB(db.prepare("UPDATE devices SET status = 'registered', enrolment_code_hash = ?1, public_key = NULL, "
-                                    "key_pin = NULL, certificate_serial = NULL, enrolled_at = NULL, revoked_at = NULL "
-                                    "WHERE id = ?2"));
+    auto update
+        = TRY_DB(db.prepare("UPDATE devices SET status = 'registered', enrolment_code_hash = ?1, public_key = NULL, "
+                            "key_pin = NULL, certificate_serial = NULL, enrolled_at = NULL, revoked_at = NULL "
+                            "WHERE id = ?2"));
     update.bind(1, drm::ByteView(digest)).bind(2, device_id);
     TRY_DB(update.run());
     return code;
@@ -87,14 +88,18 @@ Result<std::vector<RegisteredDevice>> Devices::add(const std::string& actor, std
                 return fail(ErrorKind::Conflict, "device " + id + " is registered already");
             added.push_back({ id, TRY(set_new_code(db, id)), school });
             TRY(append_audit(db, now,
-                { .tenant = tenant.slug, .actor = actor, .action = "admin.device.add", .target = id,
+                { .tenant = tenant.slug,
+                    .actor = actor,
+                    .action = "admin.device.add",
+                    .target = id,
                     .after = nlohmann::json { { "school", school }, { "status", "registered" } }.dump() }));
         }
         return added;
     });
 }
 
-Result<RegisteredDevice> Devices::reissue_code(const std::string& actor, std::string_view tenant_slug, const std::string& device_id)
+Result<RegisteredDevice> Devices::reissue_code(
+    const std::string& actor, std::string_view tenant_slug, const std::string& device_id)
 {
     auto now = m_clock.now();
     return m_store.write([&](storage::Database& db) -> Result<RegisteredDevice> {
@@ -103,7 +108,10 @@ Result<RegisteredDevice> Devices::reissue_code(const std::string& actor, std::st
         auto code = TRY(set_new_code(db, device_id));
         TRY(Tokens::revoke_device_sessions(db, now, device_id, "enrolment code reissued"));
         TRY(append_audit(db, now,
-            { .tenant = tenant.slug, .actor = actor, .action = "admin.device.reissue_code", .target = device_id,
+            { .tenant = tenant.slug,
+                .actor = actor,
+                .action = "admin.device.reissue_code",
+                .target = device_id,
                 .before = nlohmann::json { { "status", device.status } }.dump(),
                 .after = nlohmann::json { { "status", "registered" } }.dump() }));
         return RegisteredDevice { device_id, code, TRY(school_name(db, device.school_id)) };
@@ -116,13 +124,17 @@ Result<void> Devices::revoke(const std::string& actor, std::string_view tenant_s
     return m_store.write([&](storage::Database& db) -> Result<void> {
         auto tenant = TRY(load_tenant(db, tenant_slug));
         auto device = TRY(tenant_device(db, tenant.id, device_id));
-        auto update = TRY_DB(db.prepare("UPDATE devices SET status = 'revoked', revoked_at = ?1, enrolment_code_hash = NULL "
-                                        "WHERE id = ?2"));
+        auto update
+            = TRY_DB(db.prepare("UPDATE devices SET status = 'revoked', revoked_at = ?1, enrolment_code_hash = NULL "
+                                "WHERE id = ?2"));
         update.bind(1, base::format_rfc3339(now)).bind(2, device_id);
         TRY_DB(update.run());
         auto sessions = TRY(Tokens::revoke_device_sessions(db, now, device_id, "device revoked"));
         TRY(append_audit(db, now,
-            { .tenant = tenant.slug, .actor = actor, .action = "admin.device.revoke", .target = device_id,
+            { .tenant = tenant.slug,
+                .actor = actor,
+                .action = "admin.device.revoke",
+                .target = device_id,
                 .before = nlohmann::json { { "status", device.status } }.dump(),
                 .after = nlohmann::json { { "status", "revoked" } }.dump(),
                 .detail = std::to_string(sessions) + " session(s) revoked" }));
@@ -151,8 +163,12 @@ Result<Enrolment> Devices::enrol(const EnrolmentRequest& request)
             if (device) {
                 auto tenant = TRY(load_tenant(db, device->tenant_id));
                 TRY(append_audit(db, now,
-                    { .tenant = tenant.slug, .actor = "device:" + device->id, .device = device->id,
-                        .action = "device.enrol", .target = device->id, .outcome = "denied",
+                    { .tenant = tenant.slug,
+                        .actor = "device:" + device->id,
+                        .device = device->id,
+                        .action = "device.enrol",
+                        .target = device->id,
+                        .outcome = "denied",
                         .detail = !code_ok ? "wrong or used enrolment code" : "proof of key possession failed" }));
             }
             return Outcome {};
@@ -167,17 +183,23 @@ Result<Enrolment> Devices::enrol(const EnrolmentRequest& request)
         auto certificate = drm::issue_certificate(cert_request, *key, &m_pki.device_ca(), m_pki.device_ca_key());
         if (!certificate)
             return fail(ErrorKind::Internal, "issuing the device certificate: " + certificate.error().message);
-        auto update = TRY_DB(db.prepare("UPDATE devices SET status = 'enrolled', enrolment_code_hash = NULL, public_key = ?1, "
-                                        "key_pin = ?2, certificate_serial = ?3, enrolled_at = ?4 WHERE id = ?5"));
+        auto update
+            = TRY_DB(db.prepare("UPDATE devices SET status = 'enrolled', enrolment_code_hash = NULL, public_key = ?1, "
+                                "key_pin = ?2, certificate_serial = ?3, enrolled_at = ?4 WHERE id = ?5"));
         update.bind(1, drm::ByteView(request.public_key)).bind(2, key->spki_sha256_pin());
         update.bind(3, certificate->serial_hex()).bind(4, base::format_rfc3339(now)).bind(5, device->id);
         TRY_DB(update.run());
         TRY(append_audit(db, now,
-            { .tenant = tenant.slug, .actor = "device:" + device->id, .device = device->id, .action = "device.enrol",
-                .target = device->id, .after = nlohmann::json { { "status", "enrolled" }, { "key_pin", key->spki_sha256_pin() },
-                                                   { "certificate_serial", certificate->serial_hex() } }.dump() }));
-        return Outcome { Enrolment { certificate->pem(), m_pki.ca_bundle_pem(), tenant.slug,
-            TRY(school_name(db, device->school_id)) } };
+            { .tenant = tenant.slug,
+                .actor = "device:" + device->id,
+                .device = device->id,
+                .action = "device.enrol",
+                .target = device->id,
+                .after = nlohmann::json { { "status", "enrolled" }, { "key_pin", key->spki_sha256_pin() },
+                    { "certificate_serial", certificate->serial_hex() } }
+                             .dump() }));
+        return Outcome { Enrolment {
+            certificate->pem(), m_pki.ca_bundle_pem(), tenant.slug, TRY(school_name(db, device->school_id)) } };
     });
     if (!outcome)
         return tl::make_unexpected(outcome.error());

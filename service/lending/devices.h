@@ -57,7 +57,8 @@ public:
     [[nodiscard]] Result<RegisteredDevice> reissue_code(
         const std::string& actor, std::string_view tenant_slug, const std::string& device_id);
     // Revokes: every session of the device ends, and its next request gets device-revoked.
-    [[nodiscard]] Result<void> revoke(const std::string& actor, std::string_view tenant_slug, const std::string& device_id);
+    [[nodiscard]] Result<void> revoke(
+        const std::string& actor, std::string_view tenant_slug, const std::string& device_id);
 
     // EnrolmentInvalid for an unknown ID, a wrong or spent code, a key that
     // is not P-256 or a proof that does not verify (one answer for all).

@@ -87,13 +87,17 @@ Result<Tenant> Directory::add_tenant(const std::string& actor, const std::string
         return fail(ErrorKind::InvalidArgument, "a tenant needs a name");
     auto now = m_clock.now();
     return m_store.write([&](storage::Database& db) -> Result<Tenant> {
-        auto insert = TRY_DB(db.prepare("INSERT INTO tenants (slug, name, policy, created_at) VALUES (?1, ?2, ?3, ?4)"));
+        auto insert
+            = TRY_DB(db.prepare("INSERT INTO tenants (slug, name, policy, created_at) VALUES (?1, ?2, ?3, ?4)"));
         insert.bind(1, slug).bind(2, name).bind(3, policy_to_json(TenantPolicy {}).dump());
         insert.bind(4, base::format_rfc3339(now));
         if (auto ran = insert.run(); !ran)
             return fail(ErrorKind::Conflict, "tenant " + slug + " exists already");
         TRY(append_audit(db, now,
-            { .tenant = slug, .actor = actor, .action = "admin.tenant.add", .target = slug,
+            { .tenant = slug,
+                .actor = actor,
+                .action = "admin.tenant.add",
+                .target = slug,
                 .after = nlohmann::json { { "name", name } }.dump() }));
         return load_tenant(db, std::string_view(slug));
     });
@@ -127,7 +131,8 @@ Result<int64_t> Directory::add_school(const std::string& actor, std::string_view
         if (auto ran = insert.run(); !ran)
             return fail(ErrorKind::Conflict, "school " + name + " exists already");
         auto id = db.last_insert_rowid();
-        TRY(append_audit(db, now, { .tenant = tenant.slug, .actor = actor, .action = "admin.school.add", .target = name }));
+        TRY(append_audit(
+            db, now, { .tenant = tenant.slug, .actor = actor, .action = "admin.school.add", .target = name }));
         return id;
     });
 }
@@ -167,8 +172,12 @@ Result<TenantPolicy> Directory::set_policy(
         statement.bind(1, after.dump()).bind(2, tenant.id);
         TRY_DB(statement.run());
         TRY(append_audit(db, now,
-            { .tenant = tenant.slug, .actor = actor, .action = "admin.policy.set", .target = std::string(key),
-                .before = before[std::string(key)].dump(), .after = after[std::string(key)].dump() }));
+            { .tenant = tenant.slug,
+                .actor = actor,
+                .action = "admin.policy.set",
+                .target = std::string(key),
+                .before = before[std::string(key)].dump(),
+                .after = after[std::string(key)].dump() }));
         return updated;
     });
 }

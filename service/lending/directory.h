@@ -22,7 +22,8 @@ public:
     [[nodiscard]] Result<Tenant> add_tenant(const std::string& actor, const std::string& slug, const std::string& name);
     [[nodiscard]] Result<Tenant> tenant(std::string_view slug);
     [[nodiscard]] Result<std::vector<Tenant>> tenants();
-    [[nodiscard]] Result<int64_t> add_school(const std::string& actor, std::string_view tenant_slug, const std::string& name);
+    [[nodiscard]] Result<int64_t> add_school(
+        const std::string& actor, std::string_view tenant_slug, const std::string& name);
     [[nodiscard]] Result<int64_t> add_class(
         const std::string& actor, std::string_view tenant_slug, const std::string& school, const std::string& name);
     // Sets one policy member; the audit entry keeps the value before and after (REQ OPS-2).

@@ -53,8 +53,7 @@ struct [[nodiscard]] Error {
     nlohmann::json details = nlohmann::json::object();
 };
 
-template<typename T>
-using Result = tl::expected<T, Error>;
+template<typename T> using Result = tl::expected<T, Error>;
 
 [[nodiscard]] std::string_view error_code(ErrorKind kind);
 

@@ -83,7 +83,8 @@ Result<void> write_file(const std::filesystem::path& path, drm::ByteView bytes, 
         ::unlink(temporary.c_str());
         return io_failure("cannot replace", path);
     }
-    Fd directory(::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    Fd directory(
+        ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (directory.get() >= 0)
         ::fsync(directory.get());
     return {};
@@ -99,7 +100,8 @@ Result<std::string> read_text_file(const std::filesystem::path& path, size_t max
     while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
         text.append(buffer, static_cast<size_t>(in.gcount()));
         if (text.size() > max_bytes)
-            return fail(ErrorKind::InvalidArgument, path.string() + " is larger than " + std::to_string(max_bytes) + " bytes");
+            return fail(
+                ErrorKind::InvalidArgument, path.string() + " is larger than " + std::to_string(max_bytes) + " bytes");
     }
     return text;
 }

@@ -16,11 +16,12 @@ enum class Overwrite { No, Yes };
 
 // Writes `bytes` to `path` with `mode` (0600 for keys), atomically. With
 // Overwrite::No, Conflict when `path` exists.
-[[nodiscard]] Result<void> write_file(const std::filesystem::path& path, drm::ByteView bytes, mode_t mode,
-    Overwrite overwrite = Overwrite::No);
+[[nodiscard]] Result<void> write_file(
+    const std::filesystem::path& path, drm::ByteView bytes, mode_t mode, Overwrite overwrite = Overwrite::No);
 
 // The whole file; InvalidArgument when it cannot be read or is over `max_bytes`.
-[[nodiscard]] Result<std::string> read_text_file(const std::filesystem::path& path, size_t max_bytes = 16 * 1024 * 1024);
+[[nodiscard]] Result<std::string> read_text_file(
+    const std::filesystem::path& path, size_t max_bytes = 16 * 1024 * 1024);
 
 // Creates a directory (and parents) with `mode`.
 [[nodiscard]] Result<void> make_directory(const std::filesystem::path& path, mode_t mode);

@@ -36,12 +36,14 @@ LendingService::LendingService(
 {
 }
 
-Result<std::unique_ptr<LendingService>> LendingService::open(const DataDir& dir, const Clock& clock, const ServiceOptions& options)
+Result<std::unique_ptr<LendingService>> LendingService::open(
+    const DataDir& dir, const Clock& clock, const ServiceOptions& options)
 {
     std::error_code ec;
     if (!std::filesystem::exists(dir.database_key(), ec) && !std::getenv("CREDENTIALS_DIRECTORY"))
         return fail(ErrorKind::InvalidArgument,
-            dir.root.string() + " is not a Hondana data directory; run: hondana-admin --data " + dir.root.string() + " pki init");
+            dir.root.string() + " is not a Hondana data directory; run: hondana-admin --data " + dir.root.string()
+                + " pki init");
     auto key = storage::load_database_key(dir.database_key());
     if (!key)
         return fail(ErrorKind::InvalidArgument, key.error().message);

@@ -71,7 +71,8 @@ public:
     [[nodiscard]] DeviceAudit& device_audit() { return m_device_audit; }
     [[nodiscard]] Roster& roster() { return m_roster; }
 
-    LendingService(DataDir dir, const Clock& clock, std::unique_ptr<Store> store, Pki pki, const ServiceOptions& options);
+    LendingService(
+        DataDir dir, const Clock& clock, std::unique_ptr<Store> store, Pki pki, const ServiceOptions& options);
 
 private:
     DataDir m_dir;

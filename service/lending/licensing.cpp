@@ -25,7 +25,8 @@ Result<LicenceInputs> read_inputs(storage::Database& db, const Caller& caller, c
     auto key = key_row.blob(0);
     drm::SecretBytes content_key(key);
     std::fill(key.begin(), key.end(), uint8_t { 0 });
-    auto device_row = TRY_DB(db.prepare("SELECT public_key, key_pin FROM devices WHERE id = ?1 AND status = 'enrolled'"));
+    auto device_row
+        = TRY_DB(db.prepare("SELECT public_key, key_pin FROM devices WHERE id = ?1 AND status = 'enrolled'"));
     device_row.bind(1, caller.device.id);
     if (!TRY_DB(device_row.step()))
         return fail(ErrorKind::DeviceRevoked, "the device is no longer enrolled");
@@ -41,26 +42,28 @@ Result<LoanView> callers_loan(storage::Database& db, const Caller& caller, std::
     return loan;
 }
 
-Result<void> record_event(storage::Database& db, base::Timestamp now, std::string_view licence_id, std::string_view type,
-    std::string_view device_id, std::string_view name)
+Result<void> record_event(storage::Database& db, base::Timestamp now, std::string_view licence_id,
+    std::string_view type, std::string_view device_id, std::string_view name)
 {
-    auto insert = TRY_DB(db.prepare(
-        "INSERT INTO licence_events (licence_id, type, device_id, device_name, timestamp) VALUES (?1, ?2, ?3, ?4, ?5)"));
+    auto insert = TRY_DB(db.prepare("INSERT INTO licence_events (licence_id, type, device_id, device_name, timestamp) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5)"));
     insert.bind(1, licence_id).bind(2, type).bind(3, device_id).bind(4, name).bind(5, base::format_rfc3339(now));
     return insert.run().map_error(from_storage);
 }
 
 // Registers the device on the licence (once) and activates a ready licence.
-Result<void> register_on(storage::Database& db, base::Timestamp now, const LoanView& loan, const Caller& caller,
-    std::string_view name)
+Result<void> register_on(
+    storage::Database& db, base::Timestamp now, const LoanView& loan, const Caller& caller, std::string_view name)
 {
-    auto seen = TRY_DB(db.prepare("SELECT count(*) FROM licence_events WHERE licence_id = ?1 AND type = 'register' AND device_id = ?2"));
+    auto seen = TRY_DB(db.prepare(
+        "SELECT count(*) FROM licence_events WHERE licence_id = ?1 AND type = 'register' AND device_id = ?2"));
     seen.bind(1, loan.licence_id).bind(2, caller.device.id);
     TRY_DB(seen.step());
     if (seen.integer(0) == 0)
         TRY(record_event(db, now, loan.licence_id, "register", caller.device.id, name));
     if (loan.licence_status == "ready") {
-        auto update = TRY_DB(db.prepare("UPDATE loans SET licence_status = 'active' WHERE id = ?1 AND licence_status = 'ready'"));
+        auto update = TRY_DB(
+            db.prepare("UPDATE loans SET licence_status = 'active' WHERE id = ?1 AND licence_status = 'ready'"));
         update.bind(1, loan.id);
         TRY_DB(update.run());
     }
@@ -74,7 +77,10 @@ Result<void> require_own_device(const Caller& caller, std::string_view device_id
     return {};
 }
 
-AuditContext audit_of(const Caller& caller) { return { caller.device.tenant_slug, caller.actor(), caller.device.id }; }
+AuditContext audit_of(const Caller& caller)
+{
+    return { caller.device.tenant_slug, caller.actor(), caller.device.id };
+}
 
 }
 
@@ -121,10 +127,12 @@ Result<std::string> Licensing::licence(const Caller& caller, std::string_view li
     auto device_key = drm::PublicKey::from_spki_der(snapshot.device_key);
     if (!device_key)
         return fail(ErrorKind::Internal, "stored device key: " + device_key.error().message);
-    auto wrapped = drm::wrap_content_key(snapshot.content_key.view(), *device_key, { loan.licence_id, caller.device.id });
+    auto wrapped
+        = drm::wrap_content_key(snapshot.content_key.view(), *device_key, { loan.licence_id, caller.device.id });
     if (!wrapped)
         return fail(ErrorKind::Internal, "wrapping the content key: " + wrapped.error().message);
-    auto licence = build_licence(loan, snapshot.title, snapshot.policy, caller, now, std::move(*wrapped), snapshot.device_pin);
+    auto licence
+        = build_licence(loan, snapshot.title, snapshot.policy, caller, now, std::move(*wrapped), snapshot.device_pin);
     auto signed_licence = drm::sign_licence(licence, m_pki.licence_signing_key(), m_pki.licence_signing_certificate());
     if (!signed_licence)
         return fail(ErrorKind::Internal, "signing the licence: " + signed_licence.error().message);
@@ -134,7 +142,8 @@ Result<std::string> Licensing::licence(const Caller& caller, std::string_view li
             return fail(ErrorKind::LoanNotActive, "the loan is " + current.status);
         TRY(register_on(db, now, current, caller, ""));
         auto entry = audit_of(caller).entry("licence.issue", loan.licence_id);
-        entry.detail = "title " + snapshot.title.id + ", offline until " + base::format_rfc3339(*licence.rights.offline_until);
+        entry.detail
+            = "title " + snapshot.title.id + ", offline until " + base::format_rfc3339(*licence.rights.offline_until);
         TRY(append_audit(db, now, entry));
         return {};
     });
@@ -180,10 +189,10 @@ drm::Licence Licensing::build_licence(const LoanView& loan, const TitleRecord& t
 
 Result<nlohmann::json> Licensing::status_document(storage::Database& db, const LoanView& loan)
 {
-    static const std::map<std::string, std::string, std::less<>> messages = {
-        { "ready", "The licence is ready to be fetched." }, { "active", "The licence is active." },
-        { "revoked", "The licence was revoked by the library." }, { "returned", "The publication was returned." },
-        { "cancelled", "The licence was cancelled before use." }, { "expired", "The loan period has ended." } };
+    static const std::map<std::string, std::string, std::less<>> messages
+        = { { "ready", "The licence is ready to be fetched." }, { "active", "The licence is active." },
+              { "revoked", "The licence was revoked by the library." }, { "returned", "The publication was returned." },
+              { "cancelled", "The licence was cancelled before use." }, { "expired", "The loan period has ended." } };
     auto events = TRY_DB(db.prepare("SELECT type, COALESCE(device_name, ''), COALESCE(device_id, ''), timestamp "
                                     "FROM licence_events WHERE licence_id = ?1 ORDER BY id"));
     events.bind(1, loan.licence_id);
@@ -250,7 +259,8 @@ Result<nlohmann::json> Licensing::register_device(
     });
 }
 
-Result<nlohmann::json> Licensing::return_licence(const Caller& caller, std::string_view licence_id, std::string_view device_id)
+Result<nlohmann::json> Licensing::return_licence(
+    const Caller& caller, std::string_view licence_id, std::string_view device_id)
 {
     TRY(require_own_device(caller, device_id));
     auto now = m_clock.now();

@@ -40,13 +40,16 @@ public:
     // LSD interactions. `device_id` must be the caller's device (Forbidden otherwise).
     [[nodiscard]] Result<nlohmann::json> register_device(
         const Caller& caller, std::string_view licence_id, std::string_view device_id, std::string_view name);
-    [[nodiscard]] Result<nlohmann::json> return_licence(const Caller& caller, std::string_view licence_id, std::string_view device_id);
-    [[nodiscard]] Result<nlohmann::json> renew(const Caller& caller, std::string_view licence_id, std::string_view device_id,
-        std::optional<base::Timestamp> end);
+    [[nodiscard]] Result<nlohmann::json> return_licence(
+        const Caller& caller, std::string_view licence_id, std::string_view device_id);
+    [[nodiscard]] Result<nlohmann::json> renew(const Caller& caller, std::string_view licence_id,
+        std::string_view device_id, std::optional<base::Timestamp> end);
     // Admin actions: revoke an active licence, cancel one never fetched.
     // LoanNotActive when the licence is not in a state that allows it.
-    [[nodiscard]] Result<nlohmann::json> revoke(const AuditContext& audit, int64_t tenant_id, std::string_view licence_id);
-    [[nodiscard]] Result<nlohmann::json> cancel(const AuditContext& audit, int64_t tenant_id, std::string_view licence_id);
+    [[nodiscard]] Result<nlohmann::json> revoke(
+        const AuditContext& audit, int64_t tenant_id, std::string_view licence_id);
+    [[nodiscard]] Result<nlohmann::json> cancel(
+        const AuditContext& audit, int64_t tenant_id, std::string_view licence_id);
 
 private:
     [[nodiscard]] Result<nlohmann::json> status_document(storage::Database& db, const LoanView& loan);

@@ -91,6 +91,28 @@ Result<UserSecrets> read_user_secrets(storage::Database& db, int64_t user_id)
         row.text(3), row.blob(4), static_cast<uint64_t>(row.integer(5)) };
 }
 
+// Accepts a TOTP code once: false when it is wrong, out of the window or used.
+Result<bool> consume_totp(
+    storage::Database& db, int64_t user_id, const UserSecrets& user, std::string_view code, base::Timestamp now)
+{
+    if (user.totp_secret.empty())
+        return false;
+    auto step = TRY(totp_verify(user.totp_secret, code, now, user.totp_last_step));
+    if (!step)
+        return false;
+    auto used = TRY_DB(db.prepare("UPDATE users SET totp_last_step = ?1 WHERE id = ?2"));
+    used.bind(1, static_cast<int64_t>(*step)).bind(2, user_id);
+    TRY_DB(used.run());
+    return true;
+}
+
+Result<void> store_hash(storage::Database& db, int64_t user_id, const std::string& hash)
+{
+    auto upgrade = TRY_DB(db.prepare("UPDATE users SET password_hash = ?1 WHERE id = ?2"));
+    upgrade.bind(1, hash).bind(2, user_id);
+    return upgrade.run().map_error(from_storage);
+}
+
 }
 
 struct Accounts::Attempt {
@@ -135,8 +157,11 @@ Result<Accounts::Decision> Accounts::decide(storage::Database& db, base::Timesta
 {
     const auto& policy = attempt.tenant.policy;
     auto now_text = base::format_rfc3339(now);
-    AuditEntry audit { .tenant = device.tenant_slug, .actor = "user:" + request.login_id, .device = device.id,
-        .action = "auth.login", .target = request.login_id };
+    AuditEntry audit { .tenant = device.tenant_slug,
+        .actor = "user:" + request.login_id,
+        .device = device.id,
+        .action = "auth.login",
+        .target = request.login_id };
     if (!attempt.user_id)
         audit.detail = "unknown or inactive login ID";
     auto counter = TRY(read_counter(db, device.tenant_id, attempt.user_id, request.login_id));
@@ -174,25 +199,18 @@ Result<Accounts::Decision> Accounts::decide(storage::Database& db, base::Timesta
             TRY(append_audit(db, now, audit));
             return Decision { {}, ErrorKind::TotpRequired, "a TOTP code is required", nlohmann::json::object() };
         }
-        auto step = user.totp_secret.empty()
-            ? std::optional<uint64_t> {}
-            : TRY(totp_verify(user.totp_secret, *request.totp, now, user.totp_last_step));
-        if (!step)
+        if (!TRY(consume_totp(db, *attempt.user_id, user, *request.totp, now)))
             return refuse(ErrorKind::TotpInvalid, "the TOTP code is wrong, out of time or already used");
-        auto used = TRY_DB(db.prepare("UPDATE users SET totp_last_step = ?1 WHERE id = ?2"));
-        used.bind(1, static_cast<int64_t>(*step)).bind(2, *attempt.user_id);
-        TRY_DB(used.run());
     }
     if (user.school_id && *user.school_id != device.school_id) {
         audit.outcome = "wrong_school";
         TRY(append_audit(db, now, audit));
-        return Decision { {}, ErrorKind::WrongSchool, "this user is not of the device's school", nlohmann::json::object() };
+        return Decision { {}, ErrorKind::WrongSchool, "this user is not of the device's school",
+            nlohmann::json::object() };
     }
     TRY(write_counter(db, device.tenant_id, attempt.user_id, request.login_id, Counter {}, now_text));
     if (attempt.upgraded_hash) {
-        auto upgrade = TRY_DB(db.prepare("UPDATE users SET password_hash = ?1 WHERE id = ?2"));
-        upgrade.bind(1, *attempt.upgraded_hash).bind(2, *attempt.user_id);
-        TRY_DB(upgrade.run());
+        TRY(store_hash(db, *attempt.user_id, *attempt.upgraded_hash));
         audit.detail = "password hash upgraded to " + std::to_string(policy.pbkdf2_iterations) + " iterations";
     }
     auto tokens = TRY(Tokens::start_session(db, now, policy, device.tenant_id, *attempt.user_id, device.id));
@@ -212,7 +230,8 @@ Result<SignIn> Accounts::login(const DeviceIdentity& device, const LoginRequest&
             attempt.upgraded_hash = TRY(hash_password(request.password, cost));
     }
     auto now = m_clock.now();
-    auto decision = TRY(m_store.write([&](storage::Database& db) { return decide(db, now, device, request, attempt); }));
+    auto decision
+        = TRY(m_store.write([&](storage::Database& db) { return decide(db, now, device, request, attempt); }));
     if (!decision.sign_in)
         return fail(decision.refusal, decision.message, decision.details);
     return std::move(*decision.sign_in);

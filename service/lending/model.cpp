@@ -5,9 +5,12 @@ namespace hondana::lending {
 std::string_view role_name(Role role)
 {
     switch (role) {
-    case Role::Student: return "student";
-    case Role::Teacher: return "teacher";
-    case Role::Admin: return "admin";
+    case Role::Student:
+        return "student";
+    case Role::Teacher:
+        return "teacher";
+    case Role::Admin:
+        return "admin";
     }
     return "student";
 }

@@ -18,13 +18,46 @@ constexpr size_t hash_size = 32;
 // Common passwords that pass the character-class rule (lower-cased). Short
 // by design: the length and class rule already remove the dictionary words.
 constexpr std::array<std::string_view, 40> common_passwords = {
-    "password123!", "password1234!", "p@ssw0rd1234", "p@ssword1234", "p@ssw0rd123!", "passw0rd123!",
-    "qwerty123456!", "qwerty1234!@", "qwerty123!@#", "qwertyuiop1!", "1qaz2wsx3edc!", "1qaz@wsx3edc",
-    "zaq12wsx!@#$", "abc123456789!", "abcd1234!@#$", "abcdef12345!", "welcome123!@", "welcome2024!",
-    "welcome2025!", "welcome2026!", "admin123456!", "administrator1!", "changeme123!", "letmein12345!",
-    "iloveyou123!", "sunshine123!", "football123!", "baseball123!", "dragon123456!", "monkey123456!",
-    "summer2025!!", "winter2025!!", "spring2026!!", "autumn2025!!", "hondana1234!", "tokyo123456!",
-    "osaka1234567!", "kyoto1234567!", "sakura12345!", "school12345!",
+    "password123!",
+    "password1234!",
+    "p@ssw0rd1234",
+    "p@ssword1234",
+    "p@ssw0rd123!",
+    "passw0rd123!",
+    "qwerty123456!",
+    "qwerty1234!@",
+    "qwerty123!@#",
+    "qwertyuiop1!",
+    "1qaz2wsx3edc!",
+    "1qaz@wsx3edc",
+    "zaq12wsx!@#$",
+    "abc123456789!",
+    "abcd1234!@#$",
+    "abcdef12345!",
+    "welcome123!@",
+    "welcome2024!",
+    "welcome2025!",
+    "welcome2026!",
+    "admin123456!",
+    "administrator1!",
+    "changeme123!",
+    "letmein12345!",
+    "iloveyou123!",
+    "sunshine123!",
+    "football123!",
+    "baseball123!",
+    "dragon123456!",
+    "monkey123456!",
+    "summer2025!!",
+    "winter2025!!",
+    "spring2026!!",
+    "autumn2025!!",
+    "hondana1234!",
+    "tokyo123456!",
+    "osaka1234567!",
+    "kyoto1234567!",
+    "sakura12345!",
+    "school12345!",
 };
 
 std::string lower(std::string_view text)
@@ -36,8 +69,8 @@ std::string lower(std::string_view text)
 
 size_t utf8_length(std::string_view text)
 {
-    return static_cast<size_t>(std::count_if(
-        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+    return static_cast<size_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
 }
@@ -152,8 +185,8 @@ bool password_needs_rehash(std::string_view stored, uint32_t iterations)
 std::string dummy_password_hash(uint32_t iterations)
 {
     // A fixed salt and an all-zero hash: PBKDF2 output is never all zeros in practice.
-    static constexpr std::array<uint8_t, salt_size> salt = { 'h', 'o', 'n', 'd', 'a', 'n', 'a', '-', 'd', 'u',
-        'm', 'm', 'y', '-', 'v', '1' };
+    static constexpr std::array<uint8_t, salt_size> salt
+        = { 'h', 'o', 'n', 'd', 'a', 'n', 'a', '-', 'd', 'u', 'm', 'm', 'y', '-', 'v', '1' };
     static constexpr std::array<uint8_t, hash_size> zeros {};
     return format_hash(iterations, salt, zeros);
 }
@@ -162,8 +195,8 @@ Result<std::string> generate_password()
 {
     // 16 characters from four classes: one of each, the rest from all, then
     // shuffled. Each pick uses 16 random bits, so the modulo bias is below 0.1%.
-    static constexpr std::string_view classes[] = { "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz",
-        "23456789", "!#%+-=?@" };
+    static constexpr std::string_view classes[]
+        = { "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!#%+-=?@" };
     static constexpr std::string_view all = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#%+-=?@";
     std::array<uint8_t, 64> random {};
     if (auto ok = drm::random_bytes(random); !ok)

@@ -8,8 +8,7 @@ namespace hondana::lending {
 
 namespace {
 
-template<typename T>
-Result<T> from_drm(drm::Result<T>&& result, std::string_view what)
+template<typename T> Result<T> from_drm(drm::Result<T>&& result, std::string_view what)
 {
     if (!result)
         return fail(ErrorKind::Internal, std::string(what) + ": " + result.error().message);
@@ -39,8 +38,8 @@ Result<drm::Certificate> read_certificate(const std::filesystem::path& path)
     return from_drm(drm::Certificate::from_pem(pem), "reading " + path.string());
 }
 
-drm::CertificateRequest request_for(std::string common_name, const PkiOptions& options, drm::CertificateRole role,
-    base::Timestamp now, int days)
+drm::CertificateRequest request_for(
+    std::string common_name, const PkiOptions& options, drm::CertificateRole role, base::Timestamp now, int days)
 {
     drm::CertificateRequest request;
     request.common_name = std::move(common_name);
@@ -73,18 +72,18 @@ Result<PkiSummary> init_pki(const std::filesystem::path& pki_dir, const PkiOptio
                                ca_key.public_key(), &root, root_key),
         "issuing the device CA certificate"));
     auto tls_key = TRY(from_drm(drm::PrivateKey::generate_p256(), "generating the TLS key"));
-    auto tls_request = request_for("Hondana lending service", options, drm::CertificateRole::TlsServer, now,
-        options.tls_validity_days);
+    auto tls_request = request_for(
+        "Hondana lending service", options, drm::CertificateRole::TlsServer, now, options.tls_validity_days);
     tls_request.dns_names = options.dns_names;
     tls_request.ip_addresses = options.ip_addresses;
-    auto tls = TRY(from_drm(drm::issue_certificate(tls_request, tls_key.public_key(), &root, root_key),
-        "issuing the TLS certificate"));
+    auto tls = TRY(from_drm(
+        drm::issue_certificate(tls_request, tls_key.public_key(), &root, root_key), "issuing the TLS certificate"));
     auto backup_key = TRY(from_drm(drm::PrivateKey::generate_p256(), "generating the backup TLS key"));
     auto signing_key = TRY(from_drm(drm::PrivateKey::generate_p256(), "generating the licence-signing key"));
-    auto signing = TRY(from_drm(drm::issue_certificate(request_for(options.organization + " licence signing", options,
-                                                           drm::CertificateRole::LicenceSigning, now,
-                                                           options.licence_signing_validity_days),
-                                    signing_key.public_key(), &root, root_key),
+    auto signing = TRY(from_drm(
+        drm::issue_certificate(request_for(options.organization + " licence signing", options,
+                                   drm::CertificateRole::LicenceSigning, now, options.licence_signing_validity_days),
+            signing_key.public_key(), &root, root_key),
         "issuing the licence-signing certificate"));
 
     TRY(write_key(paths.root_key(), root_key));

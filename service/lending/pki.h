@@ -54,7 +54,8 @@ struct PkiSummary {
 
 // Creates every key and certificate. Conflict when DIR/pki/root.crt exists
 // (a PKI is never overwritten).
-[[nodiscard]] Result<PkiSummary> init_pki(const std::filesystem::path& pki_dir, const PkiOptions& options, base::Timestamp now);
+[[nodiscard]] Result<PkiSummary> init_pki(
+    const std::filesystem::path& pki_dir, const PkiOptions& options, base::Timestamp now);
 
 // What the running service needs: root and device CA certificates, the
 // device CA key, the licence-signing key and certificate, and the pins.

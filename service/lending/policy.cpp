@@ -15,8 +15,7 @@ struct IntField {
     std::function<void(TenantPolicy&, int64_t)> set;
 };
 
-template<typename M>
-IntField int_field(M TenantPolicy::*member, int64_t min, int64_t max)
+template<typename M> IntField int_field(M TenantPolicy::*member, int64_t min, int64_t max)
 {
     return { min, max, [member](const TenantPolicy& p) { return static_cast<int64_t>(p.*member); },
         [member](TenantPolicy& p, int64_t v) { p.*member = static_cast<M>(v); } };

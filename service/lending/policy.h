@@ -24,17 +24,17 @@ inline constexpr int min_password_length = 10;
 struct TenantPolicy {
     int password_min_length { min_password_length };
     uint32_t pbkdf2_iterations { default_pbkdf2_iterations };
-    int lockout_threshold { 10 };      // consecutive failures that lock (REQ AUTH-3)
-    int lockout_minutes { 30 };        // 0: locked until an admin unlocks
-    bool teacher_totp { false };       // admins always use TOTP (REQ AUTH-4)
+    int lockout_threshold { 10 }; // consecutive failures that lock (REQ AUTH-3)
+    int lockout_minutes { 30 };   // 0: locked until an admin unlocks
+    bool teacher_totp { false };  // admins always use TOTP (REQ AUTH-4)
     int access_token_minutes { 15 };
     int refresh_token_days { 14 };
-    int session_days { 90 };           // a refresh-token family ends this long after sign-in
+    int session_days { 90 }; // a refresh-token family ends this long after sign-in
     int loan_days { 14 };
     int max_loans { 5 };
     int max_renewals { 2 };
-    int hold_days { 3 };               // a copy waits this long for the next in line
-    int offline_lease_days { 7 };      // rights.offline_until = min(loan end, now + lease)
+    int hold_days { 3 };          // a copy waits this long for the next in line
+    int offline_lease_days { 7 }; // rights.offline_until = min(loan end, now + lease)
 };
 
 // Parses a stored policy; absent members keep their defaults. InvalidArgument

@@ -106,13 +106,15 @@ std::vector<std::string> split_classes(std::string_view text)
     return classes;
 }
 
-const std::vector<std::string> roster_header = { "login_id", "display_name", "role", "school", "class", "reading_level", "password" };
+const std::vector<std::string> roster_header
+    = { "login_id", "display_name", "role", "school", "class", "reading_level", "password" };
 
 // Checks one record on its own (no database).
 std::optional<std::string> row_problem(const CsvRecord& record, const TenantPolicy& policy, RosterRow& row)
 {
     if (record.fields.size() != roster_header.size())
-        return "expected " + std::to_string(roster_header.size()) + " fields, found " + std::to_string(record.fields.size());
+        return "expected " + std::to_string(roster_header.size()) + " fields, found "
+            + std::to_string(record.fields.size());
     auto field = [&](size_t i) { return trim(record.fields[i]); };
     row.line = record.line;
     row.user.login_id = field(0);
@@ -230,7 +232,8 @@ Result<std::vector<CsvRecord>> parse_csv(std::string_view text)
         }
     }
     if (quoted)
-        return fail(ErrorKind::MalformedRequest, "line " + std::to_string(current.line) + ": a quoted field is not closed");
+        return fail(
+            ErrorKind::MalformedRequest, "line " + std::to_string(current.line) + ": a quoted field is not closed");
     if (any || current.fields.size() > 1 || !current.fields.back().empty())
         records.push_back(std::move(current));
     return records;
@@ -248,7 +251,8 @@ Result<RosterReport> Roster::check(std::string_view tenant_slug, std::string_vie
     if (records.empty() || records.front().fields.size() != roster_header.size()
         || !std::equal(roster_header.begin(), roster_header.end(), records.front().fields.begin(),
             [](const std::string& want, const std::string& got) { return want == trim(got); }))
-        return fail(ErrorKind::MalformedRequest, "line 1 must be the header: login_id,display_name,role,school,class,reading_level,password");
+        return fail(ErrorKind::MalformedRequest,
+            "line 1 must be the header: login_id,display_name,role,school,class,reading_level,password");
     return m_store.read([&](storage::Database& db) -> Result<RosterReport> {
         auto tenant = TRY(load_tenant(db, tenant_slug));
         RosterReport report;

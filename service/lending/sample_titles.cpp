@@ -72,11 +72,11 @@ std::string stored_zip(const std::vector<std::pair<std::string, std::string>>& e
         uint32_t offset = static_cast<uint32_t>(body.size());
         uint32_t crc = crc32(data);
         std::string common;
-        put16(common, 20); // version needed
+        put16(common, 20);     // version needed
         put16(common, 0x0800); // UTF-8 names
-        put16(common, 0); // stored
-        put16(common, 0); // time
-        put16(common, 0x21); // date 1980-01-01
+        put16(common, 0);      // stored
+        put16(common, 0);      // time
+        put16(common, 0x21);   // date 1980-01-01
         put32(common, crc);
         put32(common, static_cast<uint32_t>(data.size()));
         put32(common, static_cast<uint32_t>(data.size()));
@@ -111,11 +111,20 @@ std::string xml_escape(std::string_view text)
     std::string out;
     for (char c : text) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -129,13 +138,14 @@ std::string chapter_xhtml(const std::string& language, const SampleChapter& chap
     body += "<p>" + xml_escape(std::string(sample_canary)) + "</p>\n";
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
            "<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\""
-        + language + "\" lang=\"" + language + "\">\n<head><meta charset=\"UTF-8\"/><title>" + xml_escape(chapter.heading)
-        + "</title></head>\n<body>\n" + body + "</body>\n</html>\n";
+        + language + "\" lang=\"" + language + "\">\n<head><meta charset=\"UTF-8\"/><title>"
+        + xml_escape(chapter.heading) + "</title></head>\n<body>\n" + body + "</body>\n</html>\n";
 }
 
 }
 
-Result<void> write_sample_pdf(const std::filesystem::path& path, const std::string& title, const std::vector<SampleChapter>& chapters)
+Result<void> write_sample_pdf(
+    const std::filesystem::path& path, const std::string& title, const std::vector<SampleChapter>& chapters)
 {
     if (chapters.empty())
         return fail(ErrorKind::InvalidArgument, "a sample needs a chapter");
@@ -151,7 +161,8 @@ Result<void> write_sample_pdf(const std::filesystem::path& path, const std::stri
     for (size_t i = 0; i < chapters.size(); ++i) {
         auto stream = page_stream(title, chapters[i]);
         objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
-                          "/Contents " + std::to_string(6 + 2 * i) + " 0 R >>");
+                          "/Contents "
+            + std::to_string(6 + 2 * i) + " 0 R >>");
         objects.push_back("<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream + "endstream");
     }
     std::string pdf = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
@@ -171,8 +182,8 @@ Result<void> write_sample_pdf(const std::filesystem::path& path, const std::stri
     return write_file(path, drm::as_bytes(pdf), 0644, Overwrite::Yes);
 }
 
-Result<void> write_sample_epub(const std::filesystem::path& path, const std::string& title, const std::string& identifier,
-    const std::string& language, const std::vector<SampleChapter>& chapters)
+Result<void> write_sample_epub(const std::filesystem::path& path, const std::string& title,
+    const std::string& identifier, const std::string& language, const std::vector<SampleChapter>& chapters)
 {
     if (chapters.empty())
         return fail(ErrorKind::InvalidArgument, "a sample needs a chapter");
@@ -180,26 +191,33 @@ Result<void> write_sample_epub(const std::filesystem::path& path, const std::str
     entries.emplace_back("mimetype", "application/epub+zip");
     entries.emplace_back("META-INF/container.xml",
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" "
-        "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n<rootfiles><rootfile full-path=\"OEBPS/content.opf\" "
+        "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n<rootfiles><rootfile "
+        "full-path=\"OEBPS/content.opf\" "
         "media-type=\"application/oebps-package+xml\"/></rootfiles>\n</container>\n");
-    std::string manifest = "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n";
+    std::string manifest
+        = "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n";
     std::string spine, nav_items;
     for (size_t i = 0; i < chapters.size(); ++i) {
         auto name = "chapter" + std::to_string(i + 1) + ".xhtml";
-        manifest += "<item id=\"c" + std::to_string(i + 1) + "\" href=\"" + name + "\" media-type=\"application/xhtml+xml\"/>\n";
+        manifest += "<item id=\"c" + std::to_string(i + 1) + "\" href=\"" + name
+            + "\" media-type=\"application/xhtml+xml\"/>\n";
         spine += "<itemref idref=\"c" + std::to_string(i + 1) + "\"/>\n";
         nav_items += "<li><a href=\"" + name + "\">" + xml_escape(chapters[i].heading) + "</a></li>\n";
     }
     entries.emplace_back("OEBPS/content.opf",
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" "
-        "unique-identifier=\"uid\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<dc:identifier id=\"uid\">"
+        "unique-identifier=\"uid\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<dc:identifier "
+        "id=\"uid\">"
             + xml_escape(identifier) + "</dc:identifier>\n<dc:title>" + xml_escape(title) + "</dc:title>\n<dc:language>"
-            + xml_escape(language) + "</dc:language>\n<meta property=\"dcterms:modified\">2026-01-01T00:00:00Z</meta>\n"
-            "</metadata>\n<manifest>\n" + manifest + "</manifest>\n<spine>\n" + spine + "</spine>\n</package>\n");
+            + xml_escape(language)
+            + "</dc:language>\n<meta property=\"dcterms:modified\">2026-01-01T00:00:00Z</meta>\n"
+              "</metadata>\n<manifest>\n"
+            + manifest + "</manifest>\n<spine>\n" + spine + "</spine>\n</package>\n");
     entries.emplace_back("OEBPS/nav.xhtml",
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
         "xmlns:epub=\"http://www.idpf.org/2007/ops\"><head><meta charset=\"UTF-8\"/><title>"
-            + xml_escape(title) + "</title></head>\n<body><nav epub:type=\"toc\"><ol>\n" + nav_items + "</ol></nav></body></html>\n");
+            + xml_escape(title) + "</title></head>\n<body><nav epub:type=\"toc\"><ol>\n" + nav_items
+            + "</ol></nav></body></html>\n");
     for (size_t i = 0; i < chapters.size(); ++i)
         entries.emplace_back("OEBPS/chapter" + std::to_string(i + 1) + ".xhtml", chapter_xhtml(language, chapters[i]));
     return write_file(path, drm::as_bytes(stored_zip(entries)), 0644, Overwrite::Yes);

@@ -24,15 +24,13 @@ public:
 
     // Runs `body(db)` in a write transaction (BEGIN IMMEDIATE); commits when
     // it succeeds, rolls back when it fails.
-    template<typename F>
-    auto write(F&& body) -> std::invoke_result_t<F&, storage::Database&>
+    template<typename F> auto write(F&& body) -> std::invoke_result_t<F&, storage::Database&>
     {
         return run(storage::TransactionKind::Immediate, body);
     }
 
     // Runs `body(db)` in a read transaction (a consistent snapshot).
-    template<typename F>
-    auto read(F&& body) -> std::invoke_result_t<F&, storage::Database&>
+    template<typename F> auto read(F&& body) -> std::invoke_result_t<F&, storage::Database&>
     {
         return run(storage::TransactionKind::Deferred, body);
     }

@@ -19,14 +19,17 @@ Result<std::string> new_token(std::string_view prefix)
     return std::string(prefix) + drm::base64url_encode(bytes->view());
 }
 
-drm::Sha256Digest token_digest(std::string_view token) { return drm::sha256(drm::as_bytes(token)); }
+drm::Sha256Digest token_digest(std::string_view token)
+{
+    return drm::sha256(drm::as_bytes(token));
+}
 
-Result<void> insert_token(storage::Database& db, std::string_view table, std::string_view token, int64_t session_id,
-    base::Timestamp expires)
+Result<void> insert_token(
+    storage::Database& db, std::string_view table, std::string_view token, int64_t session_id, base::Timestamp expires)
 {
     auto digest = token_digest(token);
-    auto insert = TRY_DB(db.prepare(
-        "INSERT INTO " + std::string(table) + " (token_hash, session_id, expires_at) VALUES (?1, ?2, ?3)"));
+    auto insert = TRY_DB(
+        db.prepare("INSERT INTO " + std::string(table) + " (token_hash, session_id, expires_at) VALUES (?1, ?2, ?3)"));
     insert.bind(1, drm::ByteView(digest)).bind(2, session_id).bind(3, base::format_rfc3339(expires));
     TRY_DB(insert.run());
     return {};
@@ -63,8 +66,8 @@ Result<void> revoke_session(storage::Database& db, base::Timestamp now, int64_t 
 Result<int> revoke_where(storage::Database& db, base::Timestamp now, std::string_view column, std::string_view value,
     int64_t number, std::string_view reason)
 {
-    auto rows = TRY_DB(db.prepare(
-        "SELECT id FROM auth_sessions WHERE " + std::string(column) + " = ?1 AND revoked_at IS NULL"));
+    auto rows = TRY_DB(
+        db.prepare("SELECT id FROM auth_sessions WHERE " + std::string(column) + " = ?1 AND revoked_at IS NULL"));
     if (value.empty())
         rows.bind(1, number);
     else
@@ -126,12 +129,17 @@ Result<SignIn> Tokens::refresh(const DeviceIdentity& device, std::string_view re
         auto session_end = base::parse_rfc3339(row.text(6)).value_or(now);
         row.reset();
         if (spent || foreign_device) {
-            TRY(revoke_session(db, now, session_id, spent ? "refresh token reused" : "refresh token on another device"));
+            TRY(revoke_session(
+                db, now, session_id, spent ? "refresh token reused" : "refresh token on another device"));
             TRY(append_audit(db, now,
-                { .tenant = device.tenant_slug, .actor = "user:" + login, .device = device.id,
-                    .action = "auth.token.revoke_family", .target = "session:" + std::to_string(session_id),
-                    .outcome = "revoked", .detail = spent ? "spent refresh token presented again"
-                                                          : "refresh token presented by another device" }));
+                { .tenant = device.tenant_slug,
+                    .actor = "user:" + login,
+                    .device = device.id,
+                    .action = "auth.token.revoke_family",
+                    .target = "session:" + std::to_string(session_id),
+                    .outcome = "revoked",
+                    .detail
+                    = spent ? "spent refresh token presented again" : "refresh token presented by another device" }));
             return RefreshOutcome { {}, "refresh token reused: the session was revoked" };
         }
         if (!usable)
@@ -173,8 +181,11 @@ Result<void> Tokens::logout(const Caller& caller)
     return m_store.write([&](storage::Database& db) -> Result<void> {
         TRY(revoke_session(db, now, caller.session_id, "logout"));
         TRY(append_audit(db, now,
-            { .tenant = caller.device.tenant_slug, .actor = caller.actor(), .device = caller.device.id,
-                .action = "auth.logout", .target = "session:" + std::to_string(caller.session_id) }));
+            { .tenant = caller.device.tenant_slug,
+                .actor = caller.actor(),
+                .device = caller.device.id,
+                .action = "auth.logout",
+                .target = "session:" + std::to_string(caller.session_id) }));
         return {};
     });
 }

@@ -28,11 +28,15 @@ Error sqlite_error(sqlite3* db, int code, std::string_view what)
     message += ": ";
     message += db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
     switch (code & 0xff) {
-    case SQLITE_CONSTRAINT: return Error { ErrorKind::Constraint, message };
+    case SQLITE_CONSTRAINT:
+        return Error { ErrorKind::Constraint, message };
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Error { ErrorKind::Busy, message };
-    case SQLITE_NOTADB: return Error { ErrorKind::WrongKey, message };
-    default: return Error { ErrorKind::Sql, message };
+    case SQLITE_LOCKED:
+        return Error { ErrorKind::Busy, message };
+    case SQLITE_NOTADB:
+        return Error { ErrorKind::WrongKey, message };
+    default:
+        return Error { ErrorKind::Sql, message };
     }
 }
 
@@ -65,7 +69,10 @@ Statement& Statement::operator=(Statement&& other) noexcept
     return *this;
 }
 
-Statement::~Statement() { release(); }
+Statement::~Statement()
+{
+    release();
+}
 
 void Statement::release()
 {
@@ -136,8 +143,7 @@ Result<bool> Statement::step()
 
 Result<void> Statement::run()
 {
-    while (TRY(step())) {
-    }
+    while (TRY(step())) { }
     return {};
 }
 
@@ -148,9 +154,15 @@ void Statement::reset()
     m_bind_error.reset();
 }
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(m_statement, column) == SQLITE_NULL; }
+bool Statement::is_null(int column) const
+{
+    return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
+}
 
-int64_t Statement::integer(int column) const { return sqlite3_column_int64(m_statement, column); }
+int64_t Statement::integer(int column) const
+{
+    return sqlite3_column_int64(m_statement, column);
+}
 
 std::optional<int64_t> Statement::optional_integer(int column) const
 {
@@ -211,7 +223,10 @@ Database& Database::operator=(Database&& other) noexcept
     return *this;
 }
 
-Database::~Database() { close(); }
+Database::~Database()
+{
+    close();
+}
 
 void Database::close()
 {
@@ -249,8 +264,8 @@ Result<drm::SecretBytes> key_pragma(drm::ByteView key)
 Result<Database> Database::open(const std::filesystem::path& path, drm::ByteView key, const OpenOptions& options)
 {
     sqlite3* raw = nullptr;
-    int code = sqlite3_open_v2(path.c_str(), &raw,
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    int code = sqlite3_open_v2(
+        path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     Database db(raw, path);
     if (code != SQLITE_OK)
         return fail(ErrorKind::Open, "cannot open " + path.string() + ": " + sqlite3_errstr(code));
@@ -318,9 +333,15 @@ Result<std::string> Database::query_text(std::string_view sql)
     return statement.text(0);
 }
 
-int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_db); }
+int64_t Database::last_insert_rowid() const
+{
+    return sqlite3_last_insert_rowid(m_db);
+}
 
-int Database::changes() const { return sqlite3_changes(m_db); }
+int Database::changes() const
+{
+    return sqlite3_changes(m_db);
+}
 
 // --- Transaction ---------------------------------------------------------
 

@@ -40,8 +40,7 @@ public:
     Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
     Statement& bind(int index, drm::ByteView blob);
     Statement& bind_null(int index);
-    template<typename T>
-    Statement& bind(int index, const std::optional<T>& value)
+    template<typename T> Statement& bind(int index, const std::optional<T>& value)
     {
         return value ? bind(index, *value) : bind_null(index);
     }

@@ -22,8 +22,7 @@ enum class ErrorKind {
 };
 
 using Error = base::Error<ErrorKind>;
-template<typename T>
-using Result = base::Result<T, ErrorKind>;
+template<typename T> using Result = base::Result<T, ErrorKind>;
 
 [[nodiscard]] std::string_view error_code(ErrorKind kind);
 

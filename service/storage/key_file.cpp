@@ -74,8 +74,8 @@ Result<drm::SecretBytes> read_key_file(const std::filesystem::path& path)
     if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
         return fail(ErrorKind::KeyFile, path.string() + " is not a regular file");
     if ((info.st_mode & 077) != 0)
-        return fail(ErrorKind::KeyFile,
-            path.string() + " is accessible by group or others; run: chmod 600 " + path.string());
+        return fail(
+            ErrorKind::KeyFile, path.string() + " is accessible by group or others; run: chmod 600 " + path.string());
     if (info.st_size > 128)
         return fail(ErrorKind::KeyFile, path.string() + ": too large for a key file");
     drm::SecretBytes raw(static_cast<size_t>(info.st_size));

@@ -204,7 +204,10 @@ const std::vector<Migration> migrations_list = {
 
 }
 
-const std::vector<Migration>& lending_migrations() { return migrations_list; }
+const std::vector<Migration>& lending_migrations()
+{
+    return migrations_list;
+}
 
 int latest_version(const std::vector<Migration>& migrations)
 {

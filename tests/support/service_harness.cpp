@@ -118,28 +118,35 @@ int ServiceHarness::admin(const std::vector<std::string>& args, std::string* out
     return code;
 }
 
+bool ServiceHarness::step(const std::vector<std::string>& args, std::string* output, const std::string& input)
+{
+    std::string captured;
+    int code = admin(args, &captured, input);
+    if (output)
+        *output = captured;
+    if (code == 0)
+        return true;
+    std::string line;
+    for (const auto& arg : args)
+        line += arg + " ";
+    return fail("hondana-admin " + line + "failed (" + std::to_string(code) + "): " + captured);
+}
+
 bool ServiceHarness::seed()
 {
-    auto step = [&](std::vector<std::string> args, std::string* out = nullptr, const std::string& input = {}) {
-        std::string captured;
-        int code = admin(args, &captured, input);
-        if (out)
-            *out = captured;
-        if (code != 0) {
-            std::string line;
-            for (const auto& arg : args)
-                line += arg + " ";
-            return fail("hondana-admin " + line + "failed (" + std::to_string(code) + "): " + captured);
-        }
-        return true;
-    };
-    if (!step({ "pki", "init", "--organization", "Harness City" }) || !step({ "tenant", "add", "city", "--name", "Harness City" })
-        || !step({ "tenant", "policy", "set", "pbkdf2_iterations", std::to_string(m_options.pbkdf2_iterations) })
-        || !step({ "school", "add", "North School" }) || !step({ "school", "add", "South School" })
-        || !step({ "class", "add", "5-1", "--school", "North School" }) || !step({ "class", "add", "5-2", "--school", "North School" }))
-        return false;
+    return step({ "pki", "init", "--organization", "Harness City" })
+        && step({ "tenant", "add", "city", "--name", "Harness City" })
+        && step({ "tenant", "policy", "set", "pbkdf2_iterations", std::to_string(m_options.pbkdf2_iterations) })
+        && step({ "school", "add", "North School" }) && step({ "school", "add", "South School" })
+        && step({ "class", "add", "5-1", "--school", "North School" })
+        && step({ "class", "add", "5-2", "--school", "North School" }) && seed_users() && seed_devices()
+        && seed_titles();
+}
+
+bool ServiceHarness::seed_users()
+{
     struct Seed {
-        const char* key;
+        const char* role_key;
         const char* login;
         const char* role;
         std::vector<std::string> extra;
@@ -152,8 +159,8 @@ bool ServiceHarness::seed()
         { "south", "jiro", "student", { "--school", "South School" } },
     };
     for (const auto& seed_user : seeds) {
-        std::vector<std::string> args = { "user", "add", seed_user.login, "--name", std::string("Harness ") + seed_user.login,
-            "--role", seed_user.role, "--password-stdin" };
+        std::vector<std::string> args = { "user", "add", seed_user.login, "--name",
+            std::string("Harness ") + seed_user.login, "--role", seed_user.role, "--password-stdin" };
         args.insert(args.end(), seed_user.extra.begin(), seed_user.extra.end());
         std::string out;
         if (!step(args, &out, std::string(harness_password) + "\n"))
@@ -163,8 +170,13 @@ bool ServiceHarness::seed()
         if (auto secret = value_after(out, "TOTP secret (SHA-256, 6 digits, 30 s): "); !secret.empty())
             user.totp_secret = secret;
         m_users.push_back(user);
-        m_roles.emplace_back(seed_user.key);
+        m_roles.emplace_back(seed_user.role_key);
     }
+    return true;
+}
+
+bool ServiceHarness::seed_devices()
+{
     std::string csv, south;
     if (!step({ "device", "add", "--count", "4", "--school", "North School" }, &csv)
         || !step({ "device", "add", "tab-south-1", "--school", "South School" }, &south))
@@ -176,13 +188,24 @@ bool ServiceHarness::seed()
             auto first = line.find(','), second = line.rfind(',');
             if (first == std::string::npos || line.rfind("device_id", 0) == 0)
                 continue;
-            m_devices.push_back({ line.substr(0, first), line.substr(first + 1, second - first - 1), line.substr(second + 1) });
+            m_devices.push_back(
+                { line.substr(0, first), line.substr(first + 1, second - first - 1), line.substr(second + 1) });
         }
     }
+    return true;
+}
+
+bool ServiceHarness::seed_titles()
+{
     auto pdf = m_work / "sample.pdf";
     auto epub = m_work / "sample.epub";
-    if (!lending::write_sample_pdf(pdf, "Harness PDF", { { "Chapter 1", { "A harness title." } } })
-        || !lending::write_sample_epub(epub, "Harness EPUB", "urn:hondana:harness:epub", "ja", { { "第一章", { "本棚のテスト。" } } }))
+    std::vector<lending::SampleChapter> english(1), japanese(1);
+    english[0].heading = "Chapter 1";
+    english[0].paragraphs.emplace_back("A harness title.");
+    japanese[0].heading = "第一章";
+    japanese[0].paragraphs.emplace_back("本棚のテスト。");
+    if (!lending::write_sample_pdf(pdf, "Harness PDF", english)
+        || !lending::write_sample_epub(epub, "Harness EPUB", "urn:hondana:harness:epub", "ja", japanese))
         return fail("cannot write the sample titles");
     struct SampleTitle {
         std::string file;
@@ -190,11 +213,13 @@ bool ServiceHarness::seed()
         std::string copies;
         std::string format;
     };
-    const std::vector<SampleTitle> samples = { { pdf.string(), "Harness PDF", "1", "pdf" },
-        { epub.string(), "Harness EPUB", "2", "epub" } };
+    const std::vector<SampleTitle> samples
+        = { { pdf.string(), "Harness PDF", "1", "pdf" }, { epub.string(), "Harness EPUB", "2", "epub" } };
     for (const auto& sample : samples) {
         std::string out;
-        if (!step({ "title", "add", sample.file, "--title", sample.title, "--copies", sample.copies, "--reading-level", "3" }, &out))
+        if (!step({ "title", "add", sample.file, "--title", sample.title, "--copies", sample.copies, "--reading-level",
+                      "3" },
+                &out))
             return false;
         m_titles.push_back({ value_after(out, "title "), sample.title, sample.format });
     }
@@ -208,8 +233,9 @@ bool ServiceHarness::launch()
     std::vector<std::string> argv = { HONDANA_LENDING_BINARY, "--data", m_data.string(), "--listen", "127.0.0.1:0",
         "--ready-file", ready.string(), "--threads", "2", "--hash-threads", std::to_string(m_options.hash_threads),
         "--header-timeout", std::to_string(m_options.header_timeout_seconds), "--body-timeout",
-        std::to_string(m_options.body_timeout_seconds), "--idle-timeout", std::to_string(m_options.idle_timeout_seconds),
-        "--durability", m_options.durability, "--max-connections", std::to_string(m_options.max_connections) };
+        std::to_string(m_options.body_timeout_seconds), "--idle-timeout",
+        std::to_string(m_options.idle_timeout_seconds), "--durability", m_options.durability, "--max-connections",
+        std::to_string(m_options.max_connections) };
     pid_t child = ::fork();
     if (child == 0) {
         int log = ::open(log_file().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
@@ -256,6 +282,13 @@ int ServiceHarness::stop()
     if (m_pid <= 0)
         return -1;
     ::kill(m_pid, SIGTERM);
+    return wait_exit();
+}
+
+int ServiceHarness::wait_exit()
+{
+    if (m_pid <= 0)
+        return -1;
     for (int i = 0; i < 300; ++i) {
         int status = 0;
         if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {

@@ -105,12 +105,19 @@ public:
     void kill_hard();
     // SIGTERM and wait for the exit; returns the exit status (-1 on a signal or timeout).
     int stop();
+    // Waits (up to 15 s, then SIGKILL) for an exit someone else asked for; the exit status or -1.
+    int wait_exit();
     // Starts the service again on the same data; false (and error()) when it does not come up.
     bool restart();
     [[nodiscard]] bool running() const { return m_pid > 0; }
 
 private:
     bool seed();
+    bool seed_users();
+    bool seed_devices();
+    bool seed_titles();
+    // Runs one hondana-admin command of the seeding; false (and error()) when it fails.
+    bool step(const std::vector<std::string>& args, std::string* output = nullptr, const std::string& input = {});
     bool launch();
     bool fail(std::string message);
 

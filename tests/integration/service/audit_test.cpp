@@ -29,7 +29,9 @@ protected:
         (void)session.client->post("/v1/auth/login", { { "login_id", "hanako" }, { "password", "Wrong-Password-9!" } });
         (void)session.client->post("/v1/titles/" + service().titles()[1].id + "/borrow", nullptr, session.access);
         std::string out;
-        ASSERT_EQ(service().admin({ "audit", "export", "--output", (service().work_dir() / "export.jsonl").string() }, &out), 0);
+        ASSERT_EQ(
+            service().admin({ "audit", "export", "--output", (service().work_dir() / "export.jsonl").string() }, &out),
+            0);
         auto at = out.find("audit head ");
         ASSERT_NE(at, std::string::npos) << out;
         m_head = out.substr(at + 11, out.find(' ', at + 11) - at - 11);
@@ -89,8 +91,8 @@ TEST_F(AuditTamper, sign_ins_loans_and_admin_commands_are_recorded)
             outcomes.insert(entry["outcome"].get<std::string>());
         EXPECT_TRUE(base::parse_rfc3339(entry["time"].get<std::string>()));
     }
-    for (auto action : { "admin.tenant.add", "admin.policy.set", "admin.user.add", "admin.device.add", "admin.title.add",
-             "device.enrol", "auth.login", "loan.borrow" })
+    for (auto action : { "admin.tenant.add", "admin.policy.set", "admin.user.add", "admin.device.add",
+             "admin.title.add", "device.enrol", "auth.login", "loan.borrow" })
         EXPECT_TRUE(actions.count(action)) << action;
     EXPECT_TRUE(outcomes.count("ok"));
     EXPECT_TRUE(outcomes.count("denied"));
@@ -161,5 +163,6 @@ TEST_F(AuditTamper, cut_off_tail_is_detected_against_the_recorded_head)
     std::string with_head, without_head;
     EXPECT_EQ(verify(data, with_head, m_head), 1) << with_head;
     EXPECT_NE(with_head.find("the log was truncated"), std::string::npos) << with_head;
-    EXPECT_EQ(verify(data, without_head), 0) << "what remains is a consistent chain: only the head shows the cut " << without_head;
+    EXPECT_EQ(verify(data, without_head), 0)
+        << "what remains is a consistent chain: only the head shows the cut " << without_head;
 }

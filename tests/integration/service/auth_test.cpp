@@ -56,14 +56,15 @@ TEST_F(AdminPasswordRule, refuses_weak_and_accepts_strong_passwords)
         const char* password;
         bool accepted;
     };
-    const Case cases[] = { { "u1", "short1!A", false }, { "u2", "alllowercase1!", false }, { "u3", "ALLUPPERCASE1!", false },
-        { "u4", "NoDigitsHere!!", false }, { "u5", "NoSymbols12345", false }, { "u6", "Password123!", false },
-        { "kenji", "Kenji-Reads-2026!", false }, { "u8", "Kyoto-Reads-2026!", true }, { "u9", "Tsuki-ga-Kirei-7", true },
-        { "u10", "本棚で読書Ab1!xyz", true } };
+    const Case cases[] = { { "u1", "short1!A", false }, { "u2", "alllowercase1!", false },
+        { "u3", "ALLUPPERCASE1!", false }, { "u4", "NoDigitsHere!!", false }, { "u5", "NoSymbols12345", false },
+        { "u6", "Password123!", false }, { "kenji", "Kenji-Reads-2026!", false }, { "u8", "Kyoto-Reads-2026!", true },
+        { "u9", "Tsuki-ga-Kirei-7", true }, { "u10", "本棚で読書Ab1!xyz", true } };
     for (const auto& c : cases) {
         std::string output;
-        int code = service().admin({ "user", "add", c.login, "--name", "New", "--school", "North School", "--password-stdin" },
-            &output, std::string(c.password) + "\n");
+        int code = service().admin(
+            { "user", "add", c.login, "--name", "New", "--school", "North School", "--password-stdin" }, &output,
+            std::string(c.password) + "\n");
         EXPECT_EQ(code == 0, c.accepted) << c.password << ": " << output;
         if (!c.accepted) {
             EXPECT_NE(output.find("lending.weak_password"), std::string::npos) << output;
@@ -140,7 +141,8 @@ TEST_F(RefreshTokens, reuse_of_spent_refresh_token_revokes_the_family)
     EXPECT_EQ(reuse.status, 401u);
     EXPECT_EQ(reuse.problem(), "token-invalid");
     EXPECT_EQ(session.client->get("/v1/me", newer_access).problem(), "token-invalid");
-    EXPECT_EQ(session.client->post("/v1/auth/refresh", { { "refresh_token", newer_refresh } }).problem(), "token-invalid");
+    EXPECT_EQ(
+        session.client->post("/v1/auth/refresh", { { "refresh_token", newer_refresh } }).problem(), "token-invalid");
 }
 
 TEST_F(RefreshTokens, refresh_token_from_another_device_is_refused)
@@ -157,7 +159,8 @@ TEST_F(RefreshTokens, logout_revokes_access_and_refresh)
     auto reply = session.client->request("POST", "/v1/auth/logout", {}, session.access);
     EXPECT_EQ(reply.status, 204u);
     EXPECT_EQ(session.client->get("/v1/me", session.access).problem(), "token-invalid");
-    EXPECT_EQ(session.client->post("/v1/auth/refresh", { { "refresh_token", session.refresh } }).problem(), "token-invalid");
+    EXPECT_EQ(
+        session.client->post("/v1/auth/refresh", { { "refresh_token", session.refresh } }).problem(), "token-invalid");
 }
 
 TEST_F(Suspension, suspending_a_user_kills_every_token_at_once)
@@ -167,6 +170,7 @@ TEST_F(Suspension, suspending_a_user_kills_every_token_at_once)
     ASSERT_EQ(service().admin({ "user", "suspend", "hanako" }), 0);
     EXPECT_EQ(first.client->get("/v1/me", first.access).problem(), "token-invalid");
     EXPECT_EQ(second.client->get("/v1/me", second.access).problem(), "token-invalid");
-    EXPECT_EQ(first.client->post("/v1/auth/refresh", { { "refresh_token", first.refresh } }).problem(), "token-invalid");
+    EXPECT_EQ(
+        first.client->post("/v1/auth/refresh", { { "refresh_token", first.refresh } }).problem(), "token-invalid");
     EXPECT_EQ(sign_in(*first.client, service().user("student")).problem(), "invalid-credentials");
 }

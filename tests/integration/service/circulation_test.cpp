@@ -11,7 +11,10 @@ class Circulation : public ServiceTest { };
 class HoldQueue : public ServiceTest { };
 class CatalogFeed : public ServiceTest { };
 
-std::string borrow_path(const std::string& title_id) { return "/v1/titles/" + title_id + "/borrow"; }
+std::string borrow_path(const std::string& title_id)
+{
+    return "/v1/titles/" + title_id + "/borrow";
+}
 
 }
 
@@ -48,7 +51,8 @@ TEST_F(Circulation, borrow_return_and_errors_for_repeats)
     auto returned = session.client->post("/v1/loans/" + id + "/return", nullptr, session.access);
     ASSERT_EQ(returned.status, 200u);
     EXPECT_EQ(returned.json()["status"], "returned");
-    EXPECT_EQ(session.client->post("/v1/loans/" + id + "/return", nullptr, session.access).problem(), "loan-not-active");
+    EXPECT_EQ(
+        session.client->post("/v1/loans/" + id + "/return", nullptr, session.access).problem(), "loan-not-active");
 }
 
 TEST_F(Circulation, loan_limit_follows_tenant_policy)
@@ -76,7 +80,8 @@ TEST_F(HoldQueue, returned_copy_goes_to_first_in_line)
     EXPECT_EQ(repeat.problem(), "already-reserved");
     EXPECT_EQ(repeat.json()["position"], 1);
     auto loan_id = loan.json()["id"].get<std::string>();
-    EXPECT_EQ(holder.client->post("/v1/loans/" + loan_id + "/renew", nullptr, holder.access).problem(), "renew-refused");
+    EXPECT_EQ(
+        holder.client->post("/v1/loans/" + loan_id + "/renew", nullptr, holder.access).problem(), "renew-refused");
     ASSERT_EQ(holder.client->post("/v1/loans/" + loan_id + "/return", nullptr, holder.access).status, 200u);
     auto shelf = waiter.client->get("/v1/loans", waiter.access).json();
     ASSERT_EQ(shelf["reservations"].size(), 1u);
@@ -92,7 +97,8 @@ TEST_F(HoldQueue, renewal_extends_loan_when_nobody_waits)
 {
     auto session = signed_in(0, "student");
     auto loan = session.client->post(borrow_path(service().titles()[0].id), nullptr, session.access).json();
-    auto renewed = session.client->post("/v1/loans/" + loan["id"].get<std::string>() + "/renew", nullptr, session.access);
+    auto renewed
+        = session.client->post("/v1/loans/" + loan["id"].get<std::string>() + "/renew", nullptr, session.access);
     ASSERT_EQ(renewed.status, 200u) << renewed.body;
     EXPECT_GT(renewed.json()["end"].get<std::string>(), loan["end"].get<std::string>());
     EXPECT_EQ(renewed.json()["renewals"], 1);

@@ -23,9 +23,11 @@ TEST_F(ContentDownload, range_download_resumes_to_the_same_bytes)
     size_t half = whole.body.size() / 2;
     auto first = client->request("GET", path, {}, {}, { { "Range", "bytes=0-" + std::to_string(half - 1) } });
     ASSERT_EQ(first.status, 206u);
-    EXPECT_EQ(first.header("content-range"), "bytes 0-" + std::to_string(half - 1) + "/" + std::to_string(whole.body.size()));
+    EXPECT_EQ(
+        first.header("content-range"), "bytes 0-" + std::to_string(half - 1) + "/" + std::to_string(whole.body.size()));
     client->disconnect(); // the download was interrupted
-    auto rest = client->request("GET", path, {}, {}, { { "Range", "bytes=" + std::to_string(half) + "-" }, { "If-Range", etag } });
+    auto rest = client->request(
+        "GET", path, {}, {}, { { "Range", "bytes=" + std::to_string(half) + "-" }, { "If-Range", etag } });
     ASSERT_EQ(rest.status, 206u);
     auto joined = first.body + rest.body;
     EXPECT_EQ(joined, whole.body);
@@ -50,7 +52,8 @@ TEST_F(ContentDownload, if_none_match_gives_304_and_bad_range_416)
     auto cached = client->request("GET", path, {}, {}, { { "If-None-Match", whole.header("etag") } });
     EXPECT_EQ(cached.status, 304u);
     EXPECT_TRUE(cached.body.empty());
-    auto beyond = client->request("GET", path, {}, {}, { { "Range", "bytes=" + std::to_string(whole.body.size() + 10) + "-" } });
+    auto beyond = client->request(
+        "GET", path, {}, {}, { { "Range", "bytes=" + std::to_string(whole.body.size() + 10) + "-" } });
     EXPECT_EQ(beyond.status, 416u);
     EXPECT_EQ(beyond.problem(), "range-not-satisfiable");
     EXPECT_EQ(beyond.header("content-range"), "bytes */" + std::to_string(whole.body.size()));

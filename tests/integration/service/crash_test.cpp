@@ -1,9 +1,9 @@
 #include "integration_fixture.h"
 
 #include <atomic>
-#include <sstream>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 using namespace hondana;

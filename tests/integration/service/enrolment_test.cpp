@@ -14,8 +14,8 @@ class DeviceEnrolment : public ServiceTest { };
 class DeviceAuthentication : public ServiceTest { };
 class DeviceRevocation : public ServiceTest { };
 
-nlohmann::json enrolment_body(const HarnessDevice& device, const drm::PrivateKey& key, const std::string& code,
-    const drm::PrivateKey& signer)
+nlohmann::json enrolment_body(
+    const HarnessDevice& device, const drm::PrivateKey& key, const std::string& code, const drm::PrivateKey& signer)
 {
     auto proof = drm::sign_ecdsa_sha256(signer, drm::as_bytes(lending::enrolment_proof_message(device.id, code)));
     return { { "device_id", device.id }, { "enrolment_code", code },
@@ -113,7 +113,8 @@ TEST_F(DeviceAuthentication, self_made_certificate_for_enrolled_id_is_refused)
     request.not_after = base::now_utc() + std::chrono::hours(24);
     auto forged = drm::issue_certificate(request, key->public_key(), nullptr, *key);
     ASSERT_TRUE(forged);
-    DeviceCredentials impostor { enrolled.device_id, std::make_shared<drm::PrivateKey>(std::move(*key)), forged->pem() };
+    DeviceCredentials impostor { enrolled.device_id, std::make_shared<drm::PrivateKey>(std::move(*key)),
+        forged->pem() };
     TlsClient client(service(), impostor);
     auto reply = sign_in(client, service().user("student"));
     EXPECT_EQ(reply.status, 403u);
@@ -142,5 +143,6 @@ TEST_F(DeviceRevocation, revoked_device_is_refused_at_next_request_on_same_conne
     EXPECT_EQ(session.client->connections_opened(), connections) << "the same keep-alive connection";
     EXPECT_EQ(reply.status, 403u);
     EXPECT_EQ(reply.problem(), "device-revoked");
-    EXPECT_EQ(session.client->post("/v1/auth/refresh", { { "refresh_token", session.refresh } }).problem(), "device-revoked");
+    EXPECT_EQ(
+        session.client->post("/v1/auth/refresh", { { "refresh_token", session.refresh } }).problem(), "device-revoked");
 }

@@ -18,8 +18,11 @@ protected:
         ASSERT_EQ(s.admin({ "tenant", "add", "town", "--name", "Other Town" }), 0);
         ASSERT_EQ(s.admin({ "--tenant", "town", "tenant", "policy", "set", "pbkdf2_iterations", "1000" }), 0);
         ASSERT_EQ(s.admin({ "--tenant", "town", "school", "add", "North School" }), 0);
-        ASSERT_EQ(s.admin({ "--tenant", "town", "user", "add", "hanako", "--name", "Town Hanako", "--school", "North School",
-                      "--password-stdin" }, &out, std::string(harness_password) + "\n"), 0) << out;
+        ASSERT_EQ(s.admin({ "--tenant", "town", "user", "add", "hanako", "--name", "Town Hanako", "--school",
+                              "North School", "--password-stdin" },
+                      &out, std::string(harness_password) + "\n"),
+            0)
+            << out;
         ASSERT_EQ(s.admin({ "--tenant", "town", "device", "add", "town-tab-1", "--school", "North School" }, &out), 0);
         auto comma = out.find("town-tab-1,");
         ASSERT_NE(comma, std::string::npos) << out;
@@ -63,7 +66,8 @@ TEST_F(TenantIsolation, other_tenants_titles_content_and_licences_are_not_found)
     auto licence_id = loan["licence_id"].get<std::string>();
     EXPECT_EQ(city.client->get("/v1/licences/" + licence_id, city.access).problem(), "not-found");
     EXPECT_EQ(city.client->get("/v1/licences/" + licence_id + "/status", city.access).problem(), "not-found");
-    EXPECT_EQ(city.client->post("/v1/loans/" + loan["id"].get<std::string>() + "/return", nullptr, city.access).problem(),
+    EXPECT_EQ(
+        city.client->post("/v1/loans/" + loan["id"].get<std::string>() + "/return", nullptr, city.access).problem(),
         "not-found");
     // a city token is no good on the town device either
     EXPECT_EQ(town->get("/v1/me", city.access).problem(), "token-invalid");
@@ -72,10 +76,12 @@ TEST_F(TenantIsolation, other_tenants_titles_content_and_licences_are_not_found)
 TEST_F(TenantIsolation, a_student_cannot_reach_another_students_licence)
 {
     auto hanako = signed_in(0, "student");
-    auto loan = hanako.client->post("/v1/titles/" + service().titles()[1].id + "/borrow", nullptr, hanako.access).json();
+    auto loan
+        = hanako.client->post("/v1/titles/" + service().titles()[1].id + "/borrow", nullptr, hanako.access).json();
     auto sensei = signed_in(1, "teacher");
     auto licence_id = loan["licence_id"].get<std::string>();
     EXPECT_EQ(sensei.client->get("/v1/licences/" + licence_id, sensei.access).problem(), "not-found");
-    EXPECT_EQ(sensei.client->post("/v1/loans/" + loan["id"].get<std::string>() + "/renew", nullptr, sensei.access).problem(),
+    EXPECT_EQ(
+        sensei.client->post("/v1/loans/" + loan["id"].get<std::string>() + "/renew", nullptr, sensei.access).problem(),
         "not-found");
 }

@@ -62,8 +62,8 @@ TEST_F(Licence, signature_verifies_and_unwrapped_key_decrypts_the_package)
         EXPECT_EQ(licence->rights.copy, 0);
         ASSERT_TRUE(licence->rights.offline_until && licence->rights.end);
         EXPECT_LE(*licence->rights.offline_until, *licence->rights.end);
-        auto key = drm::unwrap_content_key(licence->content_key.encrypted_value, *session.device.key,
-            { licence->id, session.device.device_id });
+        auto key = drm::unwrap_content_key(
+            licence->content_key.encrypted_value, *session.device.key, { licence->id, session.device.device_id });
         ASSERT_TRUE(key) << key.error().message;
         const auto* publication = licence->link("publication");
         ASSERT_NE(publication, nullptr);
@@ -72,17 +72,21 @@ TEST_F(Licence, signature_verifies_and_unwrapped_key_decrypts_the_package)
         EXPECT_EQ(content.body.size(), publication->length.value_or(0));
         auto digest = drm::sha256(drm::as_bytes(content.body));
         EXPECT_EQ(drm::hex_encode(digest), publication->hash.value_or(""));
-        EXPECT_EQ(content.body.find(std::string(lending::sample_canary)), std::string::npos) << "no plaintext in the package";
-        auto package = drm::Package::open(std::make_shared<drm::MemoryByteSource>(drm::Bytes(content.body.begin(), content.body.end())));
+        EXPECT_EQ(content.body.find(std::string(lending::sample_canary)), std::string::npos)
+            << "no plaintext in the package";
+        auto package = drm::Package::open(
+            std::make_shared<drm::MemoryByteSource>(drm::Bytes(content.body.begin(), content.body.end())));
         ASSERT_TRUE(package) << package.error().message;
         bool found = false;
         for (const auto& entry : (*package)->entries())
             if (entry.encryption)
-                found |= resource_text(**package, entry.path, *key).find(std::string(lending::sample_canary)) != std::string::npos;
+                found |= resource_text(**package, entry.path, *key).find(std::string(lending::sample_canary))
+                    != std::string::npos;
         EXPECT_TRUE(found) << title.title << ": the decrypted content holds the canary";
         // another device's key cannot unwrap it
         auto stranger = drm::PrivateKey::generate_p256();
-        EXPECT_FALSE(drm::unwrap_content_key(licence->content_key.encrypted_value, *stranger, { licence->id, session.device.device_id }));
+        EXPECT_FALSE(drm::unwrap_content_key(
+            licence->content_key.encrypted_value, *stranger, { licence->id, session.device.device_id }));
     }
 }
 
@@ -101,11 +105,11 @@ TEST_F(LicenceStatus, moves_from_ready_to_active_to_returned)
     ASSERT_FALSE(active["events"].empty());
     EXPECT_EQ(active["events"][0]["type"], "register");
     EXPECT_EQ(active["events"][0]["id"], session.device.device_id);
-    auto renewed = session.client->request("PUT", "/v1/licences/" + borrowed.licence_id + "/renew?id=" + session.device.device_id,
-        {}, session.access);
+    auto renewed = session.client->request(
+        "PUT", "/v1/licences/" + borrowed.licence_id + "/renew?id=" + session.device.device_id, {}, session.access);
     ASSERT_EQ(renewed.status, 200u) << renewed.body;
-    auto returned = session.client->request("PUT", "/v1/licences/" + borrowed.licence_id + "/return?id=" + session.device.device_id,
-        {}, session.access);
+    auto returned = session.client->request(
+        "PUT", "/v1/licences/" + borrowed.licence_id + "/return?id=" + session.device.device_id, {}, session.access);
     ASSERT_EQ(returned.status, 200u) << returned.body;
     EXPECT_EQ(returned.json()["status"], "returned");
     std::vector<std::string> types;
@@ -120,8 +124,8 @@ TEST_F(LicenceStatus, renew_beyond_allowed_end_is_refused)
 {
     auto session = signed_in(0, "student");
     auto borrowed = borrow(session, service().titles()[1].id);
-    auto reply = session.client->request("PUT", "/v1/licences/" + borrowed.licence_id + "/renew?end=2099-01-01T00:00:00Z",
-        {}, session.access);
+    auto reply = session.client->request(
+        "PUT", "/v1/licences/" + borrowed.licence_id + "/renew?end=2099-01-01T00:00:00Z", {}, session.access);
     EXPECT_EQ(reply.problem(), "renew-refused");
     EXPECT_TRUE(reply.json().contains("potential_end"));
 }
@@ -142,11 +146,12 @@ TEST_F(LicenceStatus, register_for_another_device_is_forbidden)
 {
     auto session = signed_in(0, "student");
     auto borrowed = borrow(session, service().titles()[1].id);
-    auto reply = session.client->request("POST", "/v1/licences/" + borrowed.licence_id + "/register?id=tab-0004&name=x", {},
-        session.access);
+    auto reply = session.client->request(
+        "POST", "/v1/licences/" + borrowed.licence_id + "/register?id=tab-0004&name=x", {}, session.access);
     EXPECT_EQ(reply.problem(), "forbidden");
-    auto own = session.client->request("POST", "/v1/licences/" + borrowed.licence_id + "/register?id=" + session.device.device_id
-            + "&name=My%20tablet", {}, session.access);
+    auto own = session.client->request("POST",
+        "/v1/licences/" + borrowed.licence_id + "/register?id=" + session.device.device_id + "&name=My%20tablet", {},
+        session.access);
     ASSERT_EQ(own.status, 200u) << own.body;
     EXPECT_EQ(own.json()["status"], "active");
     EXPECT_EQ(own.json()["events"][0]["name"], "My tablet");

@@ -37,7 +37,8 @@ protected:
 // Runs hondana-admin without --yes and with stdin not a terminal.
 int admin_without_yes(const ServiceHarness& service, const std::string& args, std::string& output)
 {
-    std::string command = std::string(HONDANA_ADMIN_BINARY) + " --data " + service.data_dir().string() + " " + args + " </dev/null 2>&1";
+    std::string command = std::string(HONDANA_ADMIN_BINARY) + " --data " + service.data_dir().string() + " " + args
+        + " </dev/null 2>&1";
     FILE* pipe = ::popen(command.c_str(), "r");
     std::array<char, 4096> buffer {};
     while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
@@ -79,7 +80,8 @@ TEST_F(RosterImportCli, dry_run_lists_bad_lines_and_imports_nothing)
     EXPECT_EQ(service().admin({ "user", "import", file.string() }, &output), 1);
     EXPECT_NE(output.find("nothing imported"), std::string::npos) << output;
     auto client = device_client(0);
-    EXPECT_EQ(sign_in(*client, { "yuki", harness_password, "student", "", std::nullopt }).problem(), "invalid-credentials");
+    EXPECT_EQ(
+        sign_in(*client, { "yuki", harness_password, "student", "", std::nullopt }).problem(), "invalid-credentials");
     EXPECT_EQ(service().admin({ "user", "import", file.string(), "--partial" }, &output), 1) << output;
     EXPECT_EQ(sign_in(*client, { "yuki", harness_password, "student", "", std::nullopt }).status, 200u);
 }
@@ -145,7 +147,8 @@ TEST_F(ConnectionCap, connections_beyond_the_cap_are_closed_and_the_cap_frees_up
         auto stream = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(io, tls);
         beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(30));
         beast::error_code ec;
-        beast::get_lowest_layer(*stream).connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), service().port()), ec);
+        beast::get_lowest_layer(*stream).connect(
+            net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), service().port()), ec);
         if (!ec)
             stream->handshake(net::ssl::stream_base::client, ec);
         return std::make_pair(std::move(stream), ec);

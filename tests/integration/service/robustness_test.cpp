@@ -89,7 +89,8 @@ TEST_F(HttpRobustness, slow_client_is_disconnected_after_the_header_timeout)
     tls.load_verify_file(service().root_certificate().string());
     tls.set_verify_mode(net::ssl::verify_peer);
     beast::ssl_stream<beast::tcp_stream> stream(io, tls);
-    beast::get_lowest_layer(stream).connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), service().port()));
+    beast::get_lowest_layer(stream).connect(
+        net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), service().port()));
     stream.handshake(net::ssl::stream_base::client);
     std::string partial = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
     net::write(stream, net::buffer(partial));
@@ -164,9 +165,11 @@ TEST_F(GracefulDrain, sigterm_finishes_the_request_in_flight_and_exits_zero)
     std::thread login([&] { reply = sign_in(*client, service().user("student")); });
     // Wait (bounded) until our connection is established, give the request a moment to arrive, then stop it.
     std::string established;
-    for (int i = 0; i < 500 && established.find("127.0.0.1:" + std::to_string(service().port())) == std::string::npos; ++i) {
+    for (int i = 0; i < 500 && established.find("127.0.0.1:" + std::to_string(service().port())) == std::string::npos;
+         ++i) {
         established.clear();
-        FILE* pipe = ::popen(("ss -Htn state established '( sport = :" + std::to_string(service().port()) + " )'").c_str(), "r");
+        FILE* pipe = ::popen(
+            ("ss -Htn state established '( sport = :" + std::to_string(service().port()) + " )'").c_str(), "r");
         std::array<char, 4096> buffer {};
         while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
             established.append(buffer.data(), n);
@@ -177,7 +180,7 @@ TEST_F(GracefulDrain, sigterm_finishes_the_request_in_flight_and_exits_zero)
     ::kill(service().pid(), SIGTERM);
     login.join();
     EXPECT_EQ(reply.status, 200u) << "the request in flight was answered: " << reply.body;
-    EXPECT_EQ(service().stop(), 0) << "clean exit after the drain";
+    EXPECT_EQ(service().wait_exit(), 0) << "clean exit after the drain";
     std::ifstream log(service().log_file());
     std::string text((std::istreambuf_iterator<char>(log)), {});
     auto draining = text.find("\"event\":\"server.draining\"");

@@ -58,7 +58,10 @@ TlsClient::TlsClient(const ServiceHarness& service, std::optional<DeviceCredenti
 
 TlsClient::~TlsClient() = default;
 
-void TlsClient::disconnect() { m_connection.reset(); }
+void TlsClient::disconnect()
+{
+    m_connection.reset();
+}
 
 std::string TlsClient::connect()
 {
@@ -83,7 +86,8 @@ std::string TlsClient::connect()
     stream.set_verify_callback(net::ssl::host_name_verification("127.0.0.1"));
     beast::error_code ec;
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
-    beast::get_lowest_layer(stream).connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), m_service.port()), ec);
+    beast::get_lowest_layer(stream).connect(
+        net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), m_service.port()), ec);
     if (!ec)
         stream.handshake(net::ssl::stream_base::client, ec);
     if (ec)
@@ -160,16 +164,20 @@ DeviceCredentials enrol_device(const ServiceHarness& service, const HarnessDevic
     auto key = drm::PrivateKey::generate_p256();
     if (!key)
         throw std::runtime_error("key generation failed");
-    auto proof = drm::sign_ecdsa_sha256(*key, drm::as_bytes(lending::enrolment_proof_message(device.id, device.enrolment_code)));
+    auto proof = drm::sign_ecdsa_sha256(
+        *key, drm::as_bytes(lending::enrolment_proof_message(device.id, device.enrolment_code)));
     if (!proof)
         throw std::runtime_error("signing the proof failed");
     TlsClient anonymous(service);
     auto reply = anonymous.post("/v1/devices/enrol",
         { { "device_id", device.id }, { "enrolment_code", device.enrolment_code },
-            { "public_key", drm::base64_encode(key->public_key().spki_der()) }, { "proof", drm::base64_encode(*proof) } });
+            { "public_key", drm::base64_encode(key->public_key().spki_der()) },
+            { "proof", drm::base64_encode(*proof) } });
     if (reply.status != 200)
-        throw std::runtime_error("enrolment of " + device.id + " failed: " + std::to_string(reply.status) + " " + reply.body);
-    return { device.id, std::make_shared<drm::PrivateKey>(std::move(*key)), reply.json()["device_certificate"].get<std::string>() };
+        throw std::runtime_error(
+            "enrolment of " + device.id + " failed: " + std::to_string(reply.status) + " " + reply.body);
+    return { device.id, std::make_shared<drm::PrivateKey>(std::move(*key)),
+        reply.json()["device_certificate"].get<std::string>() };
 }
 
 std::string totp_now(const std::string& secret_base32, int offset_steps)

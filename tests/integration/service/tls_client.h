@@ -18,7 +18,7 @@
 namespace hondana::test {
 
 struct HttpReply {
-    unsigned status { 0 }; // 0: the connection failed (body says why)
+    unsigned status { 0 };                      // 0: the connection failed (body says why)
     std::map<std::string, std::string> headers; // lower-case names
     std::string body;
 
@@ -43,7 +43,10 @@ public:
 
     HttpReply request(const std::string& method, const std::string& target, const std::string& body = {},
         const std::string& bearer = {}, const std::map<std::string, std::string>& headers = {});
-    HttpReply get(const std::string& target, const std::string& bearer = {}) { return request("GET", target, {}, bearer); }
+    HttpReply get(const std::string& target, const std::string& bearer = {})
+    {
+        return request("GET", target, {}, bearer);
+    }
     HttpReply post(const std::string& target, const nlohmann::json& body, const std::string& bearer = {})
     {
         return request("POST", target, body.is_null() ? std::string() : body.dump(), bearer);

@@ -59,7 +59,9 @@ struct TamperCase {
     const char* sql;
 };
 
-class AuditTampering : public AuditChain, public ::testing::WithParamInterface<TamperCase> { };
+class AuditTampering
+    : public AuditChain
+    , public ::testing::WithParamInterface<TamperCase> { };
 
 }
 
@@ -75,7 +77,8 @@ INSTANTIATE_TEST_SUITE_P(AuditChain, AuditTampering,
     ::testing::Values(TamperCase { "edited", "UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 2" },
         TamperCase { "deleted", "DELETE FROM audit_log WHERE seq = 2" },
         TamperCase { "inserted",
-            "UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 3; UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1000; "
+            "UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 3; UPDATE audit_log SET seq = seq - 999 WHERE seq >= "
+            "1000; "
             "INSERT INTO audit_log (seq, time, actor, action, outcome, prev_hash, hash) "
             "SELECT 3, time, actor, action, outcome, hash, hash FROM audit_log WHERE seq = 2" },
         TamperCase { "reordered",

@@ -29,10 +29,11 @@ nlohmann::json chain(int first_seq, int count, std::string prev)
 
 TEST(ReaderAuditHash, is_sha256_of_the_canonical_event_without_hash)
 {
-    nlohmann::json event = { { "seq", 1 }, { "prev_hash", std::string(audit_genesis_hash) }, { "type", "sign_in.success" },
-        { "time", "2027-01-15T08:00:00Z" }, { "detail", "" }, { "hash", "ignored" } };
-    auto canonical = drm::canonical_json(nlohmann::json { { "seq", 1 }, { "prev_hash", std::string(audit_genesis_hash) },
-        { "type", "sign_in.success" }, { "time", "2027-01-15T08:00:00Z" }, { "detail", "" } });
+    nlohmann::json event = { { "seq", 1 }, { "prev_hash", std::string(audit_genesis_hash) },
+        { "type", "sign_in.success" }, { "time", "2027-01-15T08:00:00Z" }, { "detail", "" }, { "hash", "ignored" } };
+    auto canonical
+        = drm::canonical_json(nlohmann::json { { "seq", 1 }, { "prev_hash", std::string(audit_genesis_hash) },
+            { "type", "sign_in.success" }, { "time", "2027-01-15T08:00:00Z" }, { "detail", "" } });
     auto digest = drm::sha256(drm::as_bytes(*canonical));
     EXPECT_EQ(*device_event_hash(event), drm::hex_encode(digest));
 }

@@ -72,8 +72,9 @@ protected:
         ASSERT_TRUE(m_service->directory().set_policy(admin, slug, "pbkdf2_iterations", "1000"));
     }
 
-    lending::CreatedUser add_user(const std::string& login, lending::Role role, const std::string& school = "North School",
-        std::optional<int> level = std::nullopt, const std::string& tenant = "city")
+    lending::CreatedUser add_user(const std::string& login, lending::Role role,
+        const std::string& school = "North School", std::optional<int> level = std::nullopt,
+        const std::string& tenant = "city")
     {
         lending::NewUser user;
         user.login_id = login;
@@ -90,7 +91,8 @@ protected:
         return created ? std::move(*created) : lending::CreatedUser {};
     }
 
-    EnrolledDevice enrol(const std::string& id, const std::string& school = "North School", const std::string& tenant = "city")
+    EnrolledDevice enrol(
+        const std::string& id, const std::string& school = "North School", const std::string& tenant = "city")
     {
         auto added = m_service->devices().add(admin, tenant, school, { id }, "test tablet");
         EXPECT_TRUE(added) << added.error().message;

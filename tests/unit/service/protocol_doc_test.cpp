@@ -19,7 +19,10 @@ protected:
         return std::string(std::istreambuf_iterator<char>(in), {});
     }
     // `{title_id}` and `{id}` are the same placeholder.
-    static std::string normalise(const std::string& text) { return std::regex_replace(text, std::regex("\\{[a-z_]+\\}"), "{}"); }
+    static std::string normalise(const std::string& text)
+    {
+        return std::regex_replace(text, std::regex("\\{[a-z_]+\\}"), "{}");
+    }
 };
 
 }
@@ -32,7 +35,8 @@ TEST_F(ProtocolDoc, every_route_has_an_entry)
     ASSERT_FALSE(doc.empty());
     for (const auto& route : router->routes()) {
         auto entry = "`" + route.method + " " + normalise(route.pattern);
-        EXPECT_NE(doc.find(entry), std::string::npos) << route.method << " " << route.pattern << " is not in docs/protocol.md";
+        EXPECT_NE(doc.find(entry), std::string::npos)
+            << route.method << " " << route.pattern << " is not in docs/protocol.md";
     }
 }
 
@@ -41,6 +45,7 @@ TEST_F(ProtocolDoc, every_problem_type_has_an_entry_with_its_status)
     auto doc = protocol_text();
     for (const auto& type : api::all_problem_types()) {
         auto row = "| `" + std::string(type.name) + "` | " + std::to_string(type.status) + " |";
-        EXPECT_NE(doc.find(row), std::string::npos) << type.name << " (" << type.status << ") has no row in docs/protocol.md";
+        EXPECT_NE(doc.find(row), std::string::npos)
+            << type.name << " (" << type.status << ") has no row in docs/protocol.md";
     }
 }

@@ -56,15 +56,16 @@ TEST(RosterEncoding, reads_utf8_with_bom_and_shift_jis)
 
 TEST_F(RosterImport, dry_run_reports_every_bad_line_with_its_number)
 {
-    std::string csv = header + "hanako,山田 花子,student,North School,5-1,4,Kyoto-Reads-2026!\n"
-                               "bad id!,名前,student,North School,5-1,,Kyoto-Reads-2026!\n"
-                               "taro,田中 太郎,pirate,North School,5-1,,Kyoto-Reads-2026!\n"
-                               "jiro,佐藤 次郎,student,Nowhere School,,,Kyoto-Reads-2026!\n"
-                               "saburo,三郎,student,North School,5-9,,Kyoto-Reads-2026!\n"
-                               "shiro,四郎,student,North School,5-1,,weak\n"
-                               "hanako,山田 花子,student,North School,5-1,4,Kyoto-Reads-2026!\n"
-                               "goro,五郎,student,North School,5-1,abc,\n"
-                               "too,few,fields\n";
+    std::string csv = header
+        + "hanako,山田 花子,student,North School,5-1,4,Kyoto-Reads-2026!\n"
+          "bad id!,名前,student,North School,5-1,,Kyoto-Reads-2026!\n"
+          "taro,田中 太郎,pirate,North School,5-1,,Kyoto-Reads-2026!\n"
+          "jiro,佐藤 次郎,student,Nowhere School,,,Kyoto-Reads-2026!\n"
+          "saburo,三郎,student,North School,5-9,,Kyoto-Reads-2026!\n"
+          "shiro,四郎,student,North School,5-1,,weak\n"
+          "hanako,山田 花子,student,North School,5-1,4,Kyoto-Reads-2026!\n"
+          "goro,五郎,student,North School,5-1,abc,\n"
+          "too,few,fields\n";
     auto report = m_service->roster().check("city", csv);
     ASSERT_TRUE(report) << report.error().message;
     ASSERT_EQ(report->valid.size(), 1u);
@@ -78,9 +79,11 @@ TEST_F(RosterImport, dry_run_reports_every_bad_line_with_its_number)
 
 TEST_F(RosterImport, imports_all_lines_in_one_transaction_with_generated_passwords)
 {
-    std::string csv = header + "hanako,山田 花子,student,North School,5-1,4,\n"
-                               "sensei,先生,teacher,North School,5-1;5-2,,Kyoto-Reads-2026!\n";
-    auto report = m_service->roster().check("city", to_shift_jis(csv).empty() ? csv : *decode_roster(to_shift_jis(csv), RosterEncoding::Auto));
+    std::string csv = header
+        + "hanako,山田 花子,student,North School,5-1,4,\n"
+          "sensei,先生,teacher,North School,5-1;5-2,,Kyoto-Reads-2026!\n";
+    auto report = m_service->roster().check(
+        "city", to_shift_jis(csv).empty() ? csv : *decode_roster(to_shift_jis(csv), RosterEncoding::Auto));
     ASSERT_TRUE(report);
     ASSERT_TRUE(report->errors.empty());
     auto credentials = m_service->roster().import(admin, "city", *report);
@@ -98,8 +101,9 @@ TEST_F(RosterImport, imports_all_lines_in_one_transaction_with_generated_passwor
 
 TEST_F(RosterImport, partial_import_takes_only_the_good_lines)
 {
-    std::string csv = header + "hanako,山田 花子,student,North School,5-1,4,Kyoto-Reads-2026!\n"
-                               "taro,田中 太郎,pirate,North School,5-1,,Kyoto-Reads-2026!\n";
+    std::string csv = header
+        + "hanako,山田 花子,student,North School,5-1,4,Kyoto-Reads-2026!\n"
+          "taro,田中 太郎,pirate,North School,5-1,,Kyoto-Reads-2026!\n";
     auto report = m_service->roster().check("city", csv);
     ASSERT_TRUE(report);
     EXPECT_EQ(report->errors.size(), 1u);
@@ -112,7 +116,8 @@ TEST_F(RosterImport, login_id_of_a_deleted_account_is_refused)
 {
     add_user("hanako", Role::Student);
     ASSERT_TRUE(m_service->accounts().remove(admin, "city", "hanako"));
-    auto report = m_service->roster().check("city", header + "hanako,山田 花子,student,North School,5-1,4,Kyoto-Reads-2026!\n");
+    auto report
+        = m_service->roster().check("city", header + "hanako,山田 花子,student,North School,5-1,4,Kyoto-Reads-2026!\n");
     ASSERT_TRUE(report);
     ASSERT_EQ(report->errors.size(), 1u);
     EXPECT_NE(report->errors[0].message.find("never reused"), std::string::npos);

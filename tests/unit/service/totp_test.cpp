@@ -14,7 +14,10 @@ drm::Bytes rfc6238_sha256_seed()
     return drm::Bytes(seed.begin(), seed.end());
 }
 
-base::Timestamp at(int64_t seconds) { return base::Timestamp(std::chrono::seconds(seconds)); }
+base::Timestamp at(int64_t seconds)
+{
+    return base::Timestamp(std::chrono::seconds(seconds));
+}
 
 }
 
@@ -25,7 +28,8 @@ TEST(Totp, rfc6238_appendix_b_sha256_vectors)
         const char* code;
     };
     for (auto v : { Vector { 59, "46119246" }, Vector { 1111111109, "68084774" }, Vector { 1111111111, "67062674" },
-             Vector { 1234567890, "91819424" }, Vector { 2000000000, "90698825" }, Vector { 20000000000, "77737706" } }) {
+             Vector { 1234567890, "91819424" }, Vector { 2000000000, "90698825" },
+             Vector { 20000000000, "77737706" } }) {
         auto code = totp_code(rfc6238_sha256_seed(), totp_step(at(v.time)), 8, drm::HmacHash::Sha256);
         ASSERT_TRUE(code);
         EXPECT_EQ(*code, v.code) << "T = " << v.time;
