@@ -252,7 +252,8 @@ int main(int argc, char** argv)
     page_turns(folder, key);
     // Memory is measured in a fresh process so the figures above do not count.
     std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-    std::system(("'" + self + "' --memory-child '" + folder.string() + "'").c_str());
+    if (std::system(("'" + self + "' --memory-child '" + folder.string() + "'").c_str()) != 0)
+        std::fprintf(stderr, "memory measurement child failed\n");
     startup(reader, reader_args);
     std::filesystem::remove_all(folder);
     return 0;

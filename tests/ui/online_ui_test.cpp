@@ -32,8 +32,8 @@ protected:
         s_pid = fork();
         if (s_pid == 0) {
             auto log = (s_dir / "service.log").string();
-            freopen(log.c_str(), "w", stdout);
-            freopen(log.c_str(), "a", stderr);
+            if (!freopen(log.c_str(), "w", stdout) || !freopen(log.c_str(), "a", stderr))
+                _exit(126);
             execl(HONDANA_LENDING_EXE, HONDANA_LENDING_EXE, "--demo", (s_dir / "service").c_str(), "--listen", "127.0.0.1:0",
                 "--ready-file", (s_dir / "ready.json").c_str(), static_cast<char*>(nullptr));
             _exit(127);
