@@ -33,6 +33,7 @@ LendingService::LendingService(
     , m_licensing(*m_store, m_clock, m_pki, options.licensing)
     , m_device_audit(*m_store, m_clock)
     , m_roster(*m_store, m_clock)
+    , m_positions(*m_store, m_clock)
 {
 }
 

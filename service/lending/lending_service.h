@@ -25,6 +25,7 @@
 #include "lending/directory.h"
 #include "lending/licensing.h"
 #include "lending/pki.h"
+#include "lending/positions.h"
 #include "lending/roster.h"
 #include "lending/store.h"
 #include "lending/tokens.h"
@@ -70,6 +71,7 @@ public:
     [[nodiscard]] Licensing& licensing() { return m_licensing; }
     [[nodiscard]] DeviceAudit& device_audit() { return m_device_audit; }
     [[nodiscard]] Roster& roster() { return m_roster; }
+    [[nodiscard]] ReadingPositions& positions() { return m_positions; }
 
     LendingService(
         DataDir dir, const Clock& clock, std::unique_ptr<Store> store, Pki pki, const ServiceOptions& options);
@@ -88,6 +90,7 @@ private:
     Licensing m_licensing;
     DeviceAudit m_device_audit;
     Roster m_roster;
+    ReadingPositions m_positions;
 };
 
 }

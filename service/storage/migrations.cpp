@@ -198,8 +198,23 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql";
 
+// Version 2: reading positions kept across a student's devices (lending/positions.h).
+constexpr std::string_view schema_v2_positions = R"sql(
+CREATE TABLE reading_positions (
+    tenant_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    title_id TEXT NOT NULL,
+    locator TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, title_id)
+) WITHOUT ROWID;
+)sql";
+
 const std::vector<Migration> migrations_list = {
     { 1, "accounts, devices, tokens, catalog, loans, reservations, licences, audit", schema_v1 },
+    { 2, "reading positions across devices", schema_v2_positions },
 };
 
 }
