@@ -30,9 +30,10 @@ lending::Result<int> pki_init(AdminContext& context, const SetupArgs& args)
     std::cout << "Tenant PKI created in " << summary.paths.dir.string() << "\n"
               << "  root certificate (readers' tenant_root_cert): " << summary.paths.root_certificate().string() << "\n"
               << "  TLS SPKI pins (readers' tls_spki_pins): current " << summary.tls_pin << "\n"
-              << "                                          backup  " << summary.backup_pin << "\n\n"
+              << "                                          backup  " << summary.backup_pin << "\n"
+              << "  operator backup key (backups are wrapped to it): " << summary.operator_backup_pin << "\n\n"
               << "Move " << (summary.paths.dir / "offline").string()
-              << " (root key, backup TLS key) off this machine to offline storage now;\n"
+              << " (root key, backup TLS key, operator backup key) off this machine to offline storage now;\n"
                  "the service does not need it to run.\n";
     return ExitCode::ok;
 }

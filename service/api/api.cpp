@@ -10,6 +10,7 @@ std::shared_ptr<Router> make_router(lending::LendingService& service, lending::W
     add_circulation_routes(*router, service);
     add_licence_routes(*router, service);
     add_content_routes(*router, service);
+    add_session_routes(*router, service);
     add_position_routes(*router, service);
     return router;
 }

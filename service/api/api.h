@@ -20,6 +20,7 @@ void add_auth_routes(Router& router, lending::LendingService& service, lending::
 void add_circulation_routes(Router& router, lending::LendingService& service);
 void add_licence_routes(Router& router, lending::LendingService& service);
 void add_content_routes(Router& router, lending::LendingService& service);
+void add_session_routes(Router& router, lending::LendingService& service);
 void add_position_routes(Router& router, lending::LendingService& service);
 
 // Upload limit of POST /v1/audit/events.

@@ -11,7 +11,7 @@ namespace {
 
 using lending::ErrorKind;
 
-constexpr std::array<ProblemType, 28> problem_types = { {
+constexpr std::array<ProblemType, 30> problem_types = { {
     { "malformed-request", 400, "Malformed request" },
     { "weak-password", 400, "Password does not meet the rule" },
     { "device-required", 401, "Device certificate required" },
@@ -34,6 +34,8 @@ constexpr std::array<ProblemType, 28> problem_types = { {
     { "loan-not-active", 409, "Loan not active" },
     { "renew-refused", 409, "Renewal refused" },
     { "audit-chain-broken", 409, "Audit chain broken" },
+    { "not-enough-copies", 409, "Not enough copies for the class" },
+    { "session-state", 409, "Session not in that state" },
     { "body-too-large", 413, "Request body too large" },
     { "range-not-satisfiable", 416, "Range not satisfiable" },
     { "account-locked", 423, "Account locked" },
@@ -88,6 +90,10 @@ std::string_view name_for(ErrorKind kind)
         return "renew-refused";
     case ErrorKind::AuditChainBroken:
         return "audit-chain-broken";
+    case ErrorKind::NotEnoughCopies:
+        return "not-enough-copies";
+    case ErrorKind::SessionState:
+        return "session-state";
     case ErrorKind::Busy:
         return "rate-limited";
     case ErrorKind::Internal:

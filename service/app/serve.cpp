@@ -48,6 +48,19 @@ void schedule_sweep(boost::asio::steady_timer& timer, lending::LendingService& s
     });
 }
 
+// Scheduled class sessions start within a second of their time.
+void schedule_session_starts(boost::asio::steady_timer& timer, lending::LendingService& service)
+{
+    timer.expires_after(std::chrono::seconds(1));
+    timer.async_wait([&timer, &service](const boost::system::error_code& ec) {
+        if (ec)
+            return;
+        if (auto started = service.sessions().start_due(); !started)
+            http::log_event(http::LogLevel::Failure, "sessions.start_failed", { { "reason", started.error().message } });
+        schedule_session_starts(timer, service);
+    });
+}
+
 bool write_ready_file(
     const std::filesystem::path& path, const http::Server& server, const lending::LendingService& service)
 {
@@ -102,12 +115,15 @@ int serve(lending::LendingService& service, const ServeOptions& options)
     boost::asio::steady_timer sweeper((*server)->io());
     sweep(service);
     schedule_sweep(sweeper, service);
+    boost::asio::steady_timer session_starter((*server)->io());
+    schedule_session_starts(session_starter, service);
     if (options.on_listening)
         options.on_listening((*server)->local_address(), (*server)->local_port());
     if (options.ready_file && !write_ready_file(*options.ready_file, **server, service))
         return 1;
     (*server)->run();
     sweeper.cancel();
+    session_starter.cancel();
     password_pool.reset();
     return 0;
 }

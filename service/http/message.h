@@ -4,25 +4,27 @@
 // context (request id, client certificate, drain state), and a response that
 // is either a string (JSON, problem+json, SVG) or a file range.
 //
-// FIXME: long-lived event streams (SSE, issue 6) will be a third kind of
-// response: the session writes the header, then pulls events from a bounded
-// per-connection queue until either side ends it. Handlers already answer
-// through a Responder that may be called later from any thread, so a route
-// can hold a connection open without blocking a network thread.
+// A third kind of response is an event stream (SSE, issue 6): the session
+// writes the header, then writes what the route queues on the EventChannel
+// until either side ends it (http/event_channel.h). Handlers answer through a
+// Responder that may be called later from any thread.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <nlohmann/json.hpp>
 
+#include "http/event_channel.h"
 #include "http/file_range_body.h"
 
 namespace hondana::http {
@@ -42,8 +44,16 @@ using RequestHeader = boost::beast::http::request_header<>;
 using StringResponse = boost::beast::http::response<boost::beast::http::string_body>;
 using FileResponse = boost::beast::http::response<FileRangeBody>;
 
+// An event stream: the header (no length: the body ends when the connection
+// closes) and the channel the route fills.
+struct EventStreamResponse {
+    boost::beast::http::response<boost::beast::http::empty_body> header;
+    std::shared_ptr<EventChannel> channel;
+    [[nodiscard]] unsigned result_int() const { return header.result_int(); }
+};
+
 struct Response {
-    std::variant<StringResponse, FileResponse> message;
+    std::variant<StringResponse, FileResponse, EventStreamResponse> message;
     // Extra members for the request's log line (device id, problem type, …).
     nlohmann::json log = nlohmann::json::object();
 

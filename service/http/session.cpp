@@ -13,6 +13,7 @@
 #include "hondana/drm/crypto.h"
 #include "http/log.h"
 #include "http/server.h"
+#include "http/session_stream.h"
 
 namespace hondana::http {
 
@@ -59,6 +60,8 @@ Session::Session(net::ip::tcp::socket socket, net::ssl::context& tls, Server& se
 
 Session::~Session()
 {
+    if (m_event_stream)
+        m_event_stream->channel->finish(StreamEnd::PeerGone);
     m_registry->remove(this);
 }
 
@@ -79,6 +82,8 @@ void Session::request_drain()
 
 void Session::drain()
 {
+    if (m_state == State::Streaming)
+        return end_stream(StreamEnd::Draining);
     if (m_state == State::Idle || m_state == State::Handshake)
         beast::get_lowest_layer(m_stream).cancel();
 }
@@ -202,13 +207,17 @@ void Session::respond(Response response)
         { "path", m_path }, { "status", response.status() }, { "duration_ms", std::round(elapsed.count() * 10) / 10 } };
     fields.update(response.log);
     log_event(LogLevel::Info, "http.request", std::move(fields));
+    if (auto* stream = std::get_if<EventStreamResponse>(&response.message))
+        return start_stream(std::move(*stream));
     m_state = State::Writing;
     std::visit(
         [&](auto& message) {
-            message.keep_alive(!close);
-            message.prepare_payload();
             using Message = std::decay_t<decltype(message)>;
-            write(std::make_shared<Message>(std::move(message)), close);
+            if constexpr (!std::is_same_v<Message, EventStreamResponse>) {
+                message.keep_alive(!close);
+                message.prepare_payload();
+                write(std::make_shared<Message>(std::move(message)), close);
+            }
         },
         response.message);
 }

@@ -37,7 +37,7 @@ public:
     void request_drain();
 
 private:
-    enum class State { Handshake, Idle, Reading, Handling, Writing, Closing };
+    enum class State { Handshake, Idle, Reading, Handling, Writing, Streaming, Closing };
 
     void drain();
 
@@ -55,6 +55,15 @@ private:
     void after_write(bool close);
     void shutdown();
 
+    // Event streams (session_stream.cpp).
+    void start_stream(EventStreamResponse response);
+    void stream_started();
+    void pump_stream();
+    void write_stream(std::string bytes);
+    void watch_peer();
+    void arm_heartbeat();
+    void end_stream(StreamEnd why);
+
     boost::beast::ssl_stream<boost::beast::tcp_stream> m_stream;
     boost::beast::flat_buffer m_buffer;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> m_parser;
@@ -69,6 +78,8 @@ private:
     RequestContext m_context;
     std::string m_method;
     std::string m_path;
+    struct Stream;
+    std::unique_ptr<Stream> m_event_stream;
 };
 
 }

@@ -49,6 +49,10 @@ std::string_view error_code(ErrorKind kind)
         return "lending.renew_refused";
     case ErrorKind::AuditChainBroken:
         return "lending.audit_chain_broken";
+    case ErrorKind::NotEnoughCopies:
+        return "lending.not_enough_copies";
+    case ErrorKind::SessionState:
+        return "lending.session_state";
     case ErrorKind::Busy:
         return "lending.busy";
     case ErrorKind::Internal:

@@ -43,6 +43,8 @@ enum class ErrorKind {
     LoanNotActive,      // return/renew/licence of a loan that is not active
     RenewRefused,       // someone waits, the renewal limit is reached, or the end asked is too late
     AuditChainBroken,   // a device's audit upload does not continue its chain
+    NotEnoughCopies,    // a class session cannot license every student (details.students, .needed, .available)
+    SessionState,       // a class session is not in a state that allows this (details.state, .mode)
     Busy,               // overloaded (a bounded queue is full); retry later
     Internal,           // a bug or I/O failure; the transaction was rolled back
 };

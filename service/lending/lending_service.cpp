@@ -33,6 +33,8 @@ LendingService::LendingService(
     , m_licensing(*m_store, m_clock, m_pki, options.licensing)
     , m_device_audit(*m_store, m_clock)
     , m_roster(*m_store, m_clock)
+    , m_event_hub(options.event_hub ? options.event_hub : std::make_shared<InProcessEventHub>())
+    , m_sessions(*m_store, m_clock, *m_event_hub)
     , m_positions(*m_store, m_clock)
 {
 }

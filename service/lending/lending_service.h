@@ -19,10 +19,12 @@
 #include "lending/accounts.h"
 #include "lending/catalog.h"
 #include "lending/circulation.h"
+#include "lending/class_sessions.h"
 #include "lending/clock.h"
 #include "lending/device_audit.h"
 #include "lending/devices.h"
 #include "lending/directory.h"
+#include "lending/event_hub.h"
 #include "lending/licensing.h"
 #include "lending/pki.h"
 #include "lending/positions.h"
@@ -50,6 +52,8 @@ struct ServiceOptions {
     // (kill -9); Full adds an fsync per commit for power loss (docs/service.md).
     storage::Durability durability { storage::Durability::Normal };
     LicensingOptions licensing;
+    // The fan-out of class-session events; the in-process hub when null.
+    std::shared_ptr<EventHub> event_hub;
 };
 
 class LendingService {
@@ -71,6 +75,8 @@ public:
     [[nodiscard]] Licensing& licensing() { return m_licensing; }
     [[nodiscard]] DeviceAudit& device_audit() { return m_device_audit; }
     [[nodiscard]] Roster& roster() { return m_roster; }
+    [[nodiscard]] ClassSessions& sessions() { return m_sessions; }
+    [[nodiscard]] EventHub& event_hub() { return *m_event_hub; }
     [[nodiscard]] ReadingPositions& positions() { return m_positions; }
 
     LendingService(
@@ -90,6 +96,8 @@ private:
     Licensing m_licensing;
     DeviceAudit m_device_audit;
     Roster m_roster;
+    std::shared_ptr<EventHub> m_event_hub;
+    ClassSessions m_sessions;
     ReadingPositions m_positions;
 };
 

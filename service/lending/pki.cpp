@@ -94,12 +94,25 @@ Result<PkiSummary> init_pki(const std::filesystem::path& pki_dir, const PkiOptio
     TRY(write_certificate(paths.device_ca_certificate(), ca));
     TRY(write_certificate(paths.tls_certificate(), tls));
     TRY(write_certificate(paths.licence_signing_certificate(), signing));
-    PkiSummary summary { paths, tls_key.public_key().spki_sha256_pin(), backup_key.public_key().spki_sha256_pin() };
+    PkiSummary summary { paths, tls_key.public_key().spki_sha256_pin(), backup_key.public_key().spki_sha256_pin(),
+        TRY(create_operator_backup_key(paths)) };
     nlohmann::json pins = { { "tls_spki_pins", { summary.tls_pin, summary.backup_pin } } };
     TRY(write_file(paths.pins(), drm::as_bytes(pins.dump(2) + "\n"), 0644));
     // The root certificate last: its presence marks a complete PKI.
     TRY(write_certificate(paths.root_certificate(), root));
     return summary;
+}
+
+Result<std::string> create_operator_backup_key(const PkiPaths& paths)
+{
+    std::error_code ec;
+    if (std::filesystem::exists(paths.operator_backup_public_key(), ec))
+        return fail(ErrorKind::Conflict, paths.operator_backup_public_key().string() + " exists already");
+    TRY(make_directory(paths.dir / "offline", 0700));
+    auto key = TRY(from_drm(drm::PrivateKey::generate_p256(), "generating the operator backup key"));
+    TRY(write_key(paths.operator_backup_key(), key));
+    TRY(write_file(paths.operator_backup_public_key(), drm::as_bytes(key.public_key().pem()), 0644));
+    return key.public_key().spki_sha256_pin();
 }
 
 Pki::Pki(PkiPaths paths, drm::Certificate root, drm::Certificate device_ca, drm::PrivateKey device_ca_key,

@@ -11,6 +11,10 @@
 //                           from day one, so rotating to it needs no policy change
 //   licence-signing.crt/.key  signs licences (licence-signing EKU, issued by the root)
 //   pins.json             {"tls_spki_pins": [current, backup]}
+//   operator-backup.pub   the operator's backup key (public half): backups wrap
+//                         their keys to it (lending/backup.h)
+//   offline/operator-backup.key  its private half: move it off the server with
+//                         the root key; restoring a backup needs it
 //
 // Private keys are PKCS#8 PEM with mode 0600.
 
@@ -44,18 +48,26 @@ struct PkiPaths {
     [[nodiscard]] std::filesystem::path licence_signing_certificate() const { return dir / "licence-signing.crt"; }
     [[nodiscard]] std::filesystem::path licence_signing_key() const { return dir / "licence-signing.key"; }
     [[nodiscard]] std::filesystem::path pins() const { return dir / "pins.json"; }
+    [[nodiscard]] std::filesystem::path operator_backup_public_key() const { return dir / "operator-backup.pub"; }
+    [[nodiscard]] std::filesystem::path operator_backup_key() const { return dir / "offline" / "operator-backup.key"; }
 };
 
 struct PkiSummary {
     PkiPaths paths;
     std::string tls_pin;
     std::string backup_pin;
+    std::string operator_backup_pin; // SPKI pin of the operator's backup key
 };
 
 // Creates every key and certificate. Conflict when DIR/pki/root.crt exists
 // (a PKI is never overwritten).
 [[nodiscard]] Result<PkiSummary> init_pki(
     const std::filesystem::path& pki_dir, const PkiOptions& options, base::Timestamp now);
+
+// Makes the operator's backup key pair (operator-backup.pub and
+// offline/operator-backup.key) for a PKI made before backups existed.
+// Conflict when operator-backup.pub exists. Returns the key's SPKI pin.
+[[nodiscard]] Result<std::string> create_operator_backup_key(const PkiPaths& paths);
 
 // What the running service needs: root and device CA certificates, the
 // device CA key, the licence-signing key and certificate, and the pins.

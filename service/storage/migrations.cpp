@@ -212,9 +212,40 @@ CREATE TABLE reading_positions (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 3: class-wide reading sessions (lending/class_sessions.h) and the
+// licences each one handed out (own = 1: the student's own loan, kept at the end).
+constexpr std::string_view schema_v3_class_sessions = R"sql(
+CREATE TABLE class_sessions (
+    id TEXT PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+    class_id INTEGER NOT NULL REFERENCES classes(id),
+    title_id TEXT NOT NULL REFERENCES titles(id),
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    mode TEXT NOT NULL CHECK (mode IN ('free', 'guided')),
+    state TEXT NOT NULL CHECK (state IN ('scheduled', 'live', 'ended')),
+    start_page INTEGER NOT NULL,
+    current_page INTEGER NOT NULL,
+    start_at TEXT,
+    started_at TEXT,
+    ended_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX class_sessions_class ON class_sessions(class_id, state);
+CREATE INDEX class_sessions_state ON class_sessions(state, start_at);
+CREATE TABLE class_session_loans (
+    session_id TEXT NOT NULL REFERENCES class_sessions(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    loan_id TEXT NOT NULL REFERENCES loans(id),
+    own INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (session_id, user_id)
+) WITHOUT ROWID;
+)sql";
+
 const std::vector<Migration> migrations_list = {
     { 1, "accounts, devices, tokens, catalog, loans, reservations, licences, audit", schema_v1 },
     { 2, "reading positions across devices", schema_v2_positions },
+    { 3, "class-wide reading sessions", schema_v3_class_sessions },
 };
 
 }
