@@ -15,19 +15,6 @@ std::string time_text(base::Timestamp time)
     return base::format_rfc3339(time);
 }
 
-// Reads the password (never from arguments) and opens the signed-in user's store.
-std::optional<int> resume(reader::Reader& reader)
-{
-    auto password = read_secret("Password: ");
-    if (!password)
-        return report({ ErrorKind::Usage, "no password given on the terminal or stdin" });
-    auto resumed = reader.resume(*password);
-    std::fill(password->begin(), password->end(), '\0');
-    if (!resumed)
-        return report(resumed.error());
-    return std::nullopt;
-}
-
 void print_loan(const sync::Loan& loan)
 {
     std::cout << "loan " << loan.id << " title " << loan.title_id << " \"" << loan.title << "\" status " << loan.status
@@ -40,6 +27,18 @@ int report(const reader::Error& error)
 {
     std::cerr << "hondana-cli: error " << reader::error_name(error.kind) << " " << error.message << "\n";
     return reader::exit_code(error.kind);
+}
+
+std::optional<int> resume(reader::Reader& reader)
+{
+    auto password = read_secret("Password: ");
+    if (!password)
+        return report({ ErrorKind::Usage, "no password given on the terminal or stdin" });
+    auto resumed = reader.resume(*password);
+    std::fill(password->begin(), password->end(), '\0');
+    if (!resumed)
+        return report(resumed.error());
+    return std::nullopt;
 }
 
 int run_enrol(reader::Reader& reader)

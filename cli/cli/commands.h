@@ -29,8 +29,14 @@ int run_download(reader::Reader& reader, const std::string& title_id);
 int run_open(reader::Reader& reader, const std::string& title_id);
 int run_doctor(reader::Reader& reader);
 int run_wipe(reader::Reader& reader, bool confirmed);
+// Saves a position for 1-based `page` (when given), syncs positions when
+// online, and prints the stored position.
+int run_position(reader::Reader& reader, const std::string& title_id, std::optional<int> page);
 int run_open_lcp(const std::string& file, const std::optional<std::string>& passphrase);
 
+// Reads the password (never from arguments) and opens the signed-in user's
+// store; the exit code when that failed.
+std::optional<int> resume(reader::Reader& reader);
 // Prints an error and returns its exit code.
 int report(const reader::Error& error);
 

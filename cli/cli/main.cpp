@@ -17,6 +17,7 @@ struct Request {
     std::string login_id, id, query, file;
     std::optional<std::string> passphrase;
     int page { 1 };
+    std::optional<int> book_page;
     bool confirmed { false };
     // Set by the chosen subcommand: runs it against the opened reader core.
     std::function<int(reader::Reader&)> run;
@@ -60,6 +61,12 @@ void add_loan_commands(CLI::App& app, Request& r)
     add_title_command(app, r, "renew", "renew a loan", "title ID or loan ID", cli::run_renew);
     add_title_command(app, r, "download", "download a borrowed title (resumable, verified)", "title ID", cli::run_download);
     add_title_command(app, r, "open", "check the licence and decrypt the whole title in memory", "title ID", cli::run_open);
+    auto* position = app.add_subcommand("position", "show (or with --page, save) the reading position; syncs when online");
+    position->add_option("id", r.id, "title ID")->required();
+    position->add_option("--page", r.book_page, "save this page (from 1) as the position")->check(CLI::Range(1, 1000000));
+    position->callback([&r] {
+        r.run = [&r](reader::Reader& core) { return cli::run_position(core, r.id, r.book_page); };
+    });
     auto* open_lcp = app.add_subcommand("open-lcp", "open an LCP basic-profile publication with its passphrase");
     open_lcp->add_option("file", r.file, "the .lcpdf or .epub")->required();
     open_lcp->add_option("--passphrase", r.passphrase, "the publication passphrase (else read from the terminal or stdin)");

@@ -51,6 +51,7 @@ Result<SignInResult> Reader::sign_in_online(
         m_login_id = current_login();
         return tl::make_unexpected(service_failure(session.error()));
     }
+    m_positions.reset();
     m_store = TRY(store::UserStore::open_online(m_paths, *m_key_store, *m_device, login_id, password, m_options.kdf)
                       .map_error(from_store));
     TRY(m_store->save_profile(profile_from(session->user)).map_error(from_store));
@@ -80,6 +81,7 @@ Result<SignInResult> Reader::sign_in_offline(std::string_view login_id, std::str
         error.message += " (offline: " + report.reason + ")";
         return tl::make_unexpected(error);
     }
+    m_positions.reset();
     m_store = std::move(*opened);
     TRY(m_device->set_setting(current_login_setting, std::string(login_id)).map_error(from_store));
     audit(store::audit_type::sign_in_offline, std::nullopt, "offline: " + report.reason);
@@ -102,6 +104,7 @@ Result<SignInResult> Reader::resume(std::string_view password)
         audit(store::audit_type::sign_in_offline_failed, std::nullopt, std::string(store::error_code(opened.error().kind)));
         return tl::make_unexpected(from_store(opened.error()));
     }
+    m_positions.reset();
     m_store = std::move(*opened);
     auto profile = TRY(m_store->profile().map_error(from_store));
     auto mode = check_network().state == platform::NetworkTrustState::Trusted ? store::SignInMode::Online
@@ -144,6 +147,7 @@ Result<void> Reader::sign_out()
     if (m_network->trusted())
         (void)upload_audit();
     TRY(m_device->set_setting(current_login_setting, std::nullopt).map_error(from_store));
+    m_positions.reset();
     m_store.reset();
     m_login_id.reset();
     return {};

@@ -28,6 +28,7 @@ Result<WipeReport> Reader::wipe(std::string_view reason)
         (void)upload_audit();
     }
     m_wiping = true;
+    m_positions.reset();
     m_store.reset();
     m_client.reset();
     // Keys first: every user's wrapped store key, then the device key (which

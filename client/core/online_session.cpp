@@ -30,11 +30,31 @@ std::string network_name(platform::NetworkTrustState state)
 OnlineSession::OnlineSession(OnlineOptions options, MainQueue& queue)
     : m_queue(queue)
     , m_core(std::make_shared<Core>())
+    , m_sync_hook(std::make_shared<SyncHook>())
 {
     m_core->options = std::move(options);
+    m_sync_hook->owner = this;
 }
 
-OnlineSession::~OnlineSession() { m_worker.clear(); }
+OnlineSession::~OnlineSession()
+{
+    {
+        std::lock_guard lock(m_sync_hook->mutex);
+        m_sync_hook->owner = nullptr;
+    }
+    m_worker.clear();
+}
+
+void OnlineSession::sync_positions()
+{
+    if (m_sync_queued.exchange(true))
+        return;
+    post([this](Core& core) {
+        m_sync_queued = false;
+        if (core.reader && core.reader->network_report().state == platform::NetworkTrustState::Trusted)
+            (void)core.reader->sync_positions();
+    });
+}
 
 bool OnlineSession::available() const { return true; }
 
@@ -120,8 +140,12 @@ void OnlineSession::sign_in(std::string login_id, std::string password, std::str
             code = totp;
         auto signed_in = core.reader->sign_in(login_id, password, code);
         std::shared_ptr<PositionStore> positions;
-        if (signed_in)
-            positions = file_position_store(core.reader->paths().user_dir(login_id) / "positions.json");
+        if (signed_in) {
+            if (auto user_positions = core.reader->positions())
+                positions = reader_position_store(*user_positions, [hook = m_sync_hook] { hook->request(); });
+            if (signed_in->mode == store::SignInMode::Online)
+                (void)core.reader->sync_positions();
+        }
         m_queue.push([this, signed_in, positions](AppState& s) {
             s.online.signing_in = false;
             if (!signed_in) {

@@ -5,6 +5,7 @@
 // borrowed title. Every call runs hondana::reader::Reader (the reader core)
 // on one worker thread and reports into AppState through the MainQueue.
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -45,11 +46,15 @@ public:
     // Checks the licence and unwraps the content key, then calls `ready` on
     // the main thread with the book to open.
     void open_title(std::string title_id, std::function<void(BookSource, AppState&)> ready);
+    // Sends positions saved here and takes newer ones from the service (when
+    // online); requests coalesce while one is queued.
+    void sync_positions();
     // Positions and bookmarks of the signed-in user (null before sign-in).
     [[nodiscard]] std::shared_ptr<PositionStore> positions() const { return m_positions; }
     [[nodiscard]] bool available() const;
 
     struct Core;
+    struct SyncHook;
 
 private:
     void post(std::function<void(Core&)> job);
@@ -57,6 +62,8 @@ private:
     MainQueue& m_queue;
     std::shared_ptr<Core> m_core;
     std::shared_ptr<PositionStore> m_positions;
+    std::shared_ptr<SyncHook> m_sync_hook;
+    std::atomic<bool> m_sync_queued { false };
     sync::SyncWorker m_worker;
 };
 

@@ -4,6 +4,7 @@
 // sources use (private to core/).
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -11,6 +12,19 @@
 #include "hondana/reader/reader.h"
 
 namespace hondana::client {
+
+// Lets the position store ask for a sync from another thread, and stops
+// doing so once the session is gone.
+struct OnlineSession::SyncHook {
+    std::mutex mutex;
+    OnlineSession* owner { nullptr };
+    void request()
+    {
+        std::lock_guard lock(mutex);
+        if (owner)
+            owner->sync_positions();
+    }
+};
 
 struct OnlineSession::Core {
     OnlineOptions options;

@@ -143,6 +143,9 @@ void OnlineSession::open_title(std::string title_id, std::function<void(BookSour
     post([this, title_id = std::move(title_id), ready = std::move(ready)](Core& core) {
         if (!core.reader)
             return;
+        // A newer position from another device is taken before the book opens.
+        if (core.reader->network_report().state == platform::NetworkTrustState::Trusted)
+            (void)core.reader->sync_positions();
         auto key = core.reader->title_key(title_id);
         if (!key) {
             m_queue.push([error = key.error()](AppState& s) {

@@ -1,11 +1,10 @@
 #include "core/position_store.h"
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
+#include <map>
+#include <mutex>
 
-#include "hondana/base/time.h"
-#include "hondana/store/user_store.h"
+#include "hondana/reader/positions.h"
 
 namespace hondana::client {
 
@@ -26,108 +25,80 @@ std::optional<Locator> Locator::parse(std::string_view text)
 
 namespace {
 
-class FilePositions final : public PositionStore {
+class MemoryPositions final : public PositionStore {
 public:
-    explicit FilePositions(std::filesystem::path file)
-        : m_file(std::move(file))
-    {
-        std::ifstream in(m_file);
-        std::stringstream text;
-        text << in.rdbuf();
-        m_data = nlohmann::json::parse(text.str(), nullptr, false);
-        if (!m_data.is_object())
-            m_data = nlohmann::json::object();
-    }
-
     void save_position(const std::string& book_id, const Locator& locator) override
     {
         std::lock_guard lock(m_mutex);
-        m_data["positions"][book_id] = locator.to_string();
-        write();
+        m_positions[book_id] = locator;
     }
 
     std::optional<Locator> position(const std::string& book_id) override
     {
         std::lock_guard lock(m_mutex);
-        auto positions = m_data.value("positions", nlohmann::json::object());
-        if (!positions.contains(book_id) || !positions[book_id].is_string())
+        auto found = m_positions.find(book_id);
+        if (found == m_positions.end())
             return std::nullopt;
-        return Locator::parse(positions[book_id].get<std::string>());
+        return found->second;
     }
 
     int64_t add_bookmark(const std::string& book_id, const Locator& locator, const std::string& label) override
     {
         std::lock_guard lock(m_mutex);
-        int64_t id = m_data.value("next_bookmark", int64_t { 1 });
-        m_data["next_bookmark"] = id + 1;
-        m_data["bookmarks"].push_back({ { "id", id }, { "book", book_id }, { "locator", locator.to_string() }, { "label", label } });
-        write();
+        int64_t id = m_next_id++;
+        m_bookmarks.push_back({ id, book_id, locator, label });
         return id;
     }
 
     void remove_bookmark(int64_t id) override
     {
         std::lock_guard lock(m_mutex);
-        auto& list = m_data["bookmarks"];
-        if (!list.is_array())
-            return;
-        for (auto it = list.begin(); it != list.end(); ++it) {
-            if (it->value("id", int64_t { 0 }) == id) {
-                list.erase(it);
-                break;
-            }
-        }
-        write();
+        std::erase_if(m_bookmarks, [id](const Mark& mark) { return mark.id == id; });
     }
 
     std::vector<BookmarkEntry> bookmarks(const std::string& book_id) override
     {
         std::lock_guard lock(m_mutex);
         std::vector<BookmarkEntry> out;
-        for (const auto& entry : m_data.value("bookmarks", nlohmann::json::array())) {
-            if (entry.value("book", "") != book_id)
-                continue;
-            auto locator = Locator::parse(entry.value("locator", ""));
-            if (locator)
-                out.push_back({ entry.value("id", int64_t { 0 }), locator->page, entry.value("label", ""), locator->mark });
-        }
+        for (const auto& mark : m_bookmarks)
+            if (mark.book == book_id)
+                out.push_back({ mark.id, mark.locator.page, mark.label, mark.locator.mark });
         return out;
     }
 
 private:
-    void write()
-    {
-        std::error_code error;
-        std::filesystem::create_directories(m_file.parent_path(), error);
-        auto temporary = m_file;
-        temporary += ".tmp";
-        {
-            std::ofstream out(temporary, std::ios::trunc);
-            out << m_data.dump();
-        }
-        std::filesystem::rename(temporary, m_file, error);
-    }
-
-    std::filesystem::path m_file;
+    struct Mark {
+        int64_t id;
+        std::string book;
+        Locator locator;
+        std::string label;
+    };
     std::mutex m_mutex;
-    nlohmann::json m_data;
+    std::map<std::string, Locator> m_positions;
+    std::vector<Mark> m_bookmarks;
+    int64_t m_next_id { 1 };
 };
 
-class UserPositions final : public PositionStore {
+class ReaderPositions final : public PositionStore {
 public:
-    explicit UserPositions(std::shared_ptr<store::UserStore> store)
-        : m_store(std::move(store))
+    ReaderPositions(std::shared_ptr<reader::Positions> positions, std::function<void()> on_saved)
+        : m_positions(std::move(positions))
+        , m_on_saved(std::move(on_saved))
     {
     }
 
     void save_position(const std::string& book_id, const Locator& locator) override
     {
-        (void)m_store->save_position({ book_id, locator.to_string(), base::now_utc() });
+        bool local = book_id.starts_with(local_book_prefix);
+        auto saved = m_positions->save(
+            book_id, locator.to_string(), local ? reader::Share::DeviceOnly : reader::Share::WithService);
+        if (saved && !local && m_on_saved)
+            m_on_saved();
     }
 
     std::optional<Locator> position(const std::string& book_id) override
     {
-        auto stored = m_store->position(book_id);
+        auto stored = m_positions->position(book_id);
         if (!stored || !*stored)
             return std::nullopt;
         return Locator::parse((*stored)->locator);
@@ -135,15 +106,15 @@ public:
 
     int64_t add_bookmark(const std::string& book_id, const Locator& locator, const std::string& label) override
     {
-        return m_store->add_bookmark({ 0, book_id, locator.to_string(), label, base::now_utc() }).value_or(0);
+        return m_positions->add_bookmark(book_id, locator.to_string(), label).value_or(0);
     }
 
-    void remove_bookmark(int64_t id) override { (void)m_store->remove_bookmark(id); }
+    void remove_bookmark(int64_t id) override { (void)m_positions->remove_bookmark(id); }
 
     std::vector<BookmarkEntry> bookmarks(const std::string& book_id) override
     {
         std::vector<BookmarkEntry> out;
-        for (const auto& bookmark : m_store->bookmarks(book_id).value_or(std::vector<store::Bookmark> {})) {
+        for (const auto& bookmark : m_positions->bookmarks(book_id).value_or(std::vector<store::Bookmark> {})) {
             if (auto locator = Locator::parse(bookmark.locator))
                 out.push_back({ bookmark.id, locator->page, bookmark.label, locator->mark });
         }
@@ -151,19 +122,18 @@ public:
     }
 
 private:
-    std::shared_ptr<store::UserStore> m_store;
+    std::shared_ptr<reader::Positions> m_positions;
+    std::function<void()> m_on_saved;
 };
 
 }
 
-std::shared_ptr<PositionStore> file_position_store(std::filesystem::path file)
-{
-    return std::make_shared<FilePositions>(std::move(file));
-}
+std::shared_ptr<PositionStore> memory_position_store() { return std::make_shared<MemoryPositions>(); }
 
-std::shared_ptr<PositionStore> user_position_store(std::shared_ptr<store::UserStore> store)
+std::shared_ptr<PositionStore> reader_position_store(
+    std::shared_ptr<reader::Positions> positions, std::function<void()> on_saved)
 {
-    return std::make_shared<UserPositions>(std::move(store));
+    return std::make_shared<ReaderPositions>(std::move(positions), std::move(on_saved));
 }
 
 }

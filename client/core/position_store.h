@@ -1,20 +1,22 @@
 #pragma once
 
 // Where reading positions and bookmarks are kept: the signed-in user's
-// encrypted store (online titles), or a small file in the reader's state
-// folder for books opened from local files. Called from worker threads.
+// encrypted store through the reader core (reader/positions.h) — borrowed
+// titles' positions also go to the service, local files' stay on the device —
+// or, while nobody is signed in, memory only: there is no key to encrypt them
+// with then, and a plaintext file would tell the next person on a shared
+// tablet what was read. Called from worker threads.
 
-#include <filesystem>
+#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/app_state.h"
 
-namespace hondana::store {
-class UserStore;
+namespace hondana::reader {
+class Positions;
 }
 
 namespace hondana::client {
@@ -37,9 +39,14 @@ public:
     [[nodiscard]] virtual std::vector<BookmarkEntry> bookmarks(const std::string& book_id) = 0;
 };
 
-// A JSON file (positions.json) for local books; written atomically.
-[[nodiscard]] std::shared_ptr<PositionStore> file_position_store(std::filesystem::path file);
-// The user's store (positions and bookmarks tables).
-[[nodiscard]] std::shared_ptr<PositionStore> user_position_store(std::shared_ptr<store::UserStore> store);
+// Books opened from local files have IDs with this prefix.
+inline constexpr std::string_view local_book_prefix = "local:";
+
+// For the session only (nobody signed in).
+[[nodiscard]] std::shared_ptr<PositionStore> memory_position_store();
+// The signed-in user's store; `on_saved` runs (on the saving thread) after a
+// borrowed title's position is saved, so it can be sent to the service.
+[[nodiscard]] std::shared_ptr<PositionStore> reader_position_store(
+    std::shared_ptr<reader::Positions> positions, std::function<void()> on_saved);
 
 }

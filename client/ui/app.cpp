@@ -131,9 +131,8 @@ std::string App::start()
     set_language(m_options.language.value_or("ja"));
     apply_theme_style();
     load_local_books();
-    m_reader->set_position_store(file_position_store(
-        (m_options.home ? *m_options.home / ".local/state/hondana" : std::filesystem::path(std::getenv("HOME") ? std::getenv("HOME") : ".") / ".local/state/hondana")
-        / "local-positions.json"));
+    m_local_positions = memory_position_store();
+    m_reader->set_position_store(m_local_positions);
     m_online = std::make_unique<OnlineSession>(OnlineOptions { m_options.policy, m_options.home }, m_queue);
     m_online->start();
     if (m_options.open) {

@@ -77,6 +77,7 @@ private:
     std::shared_ptr<render::Engine> m_engine;
     std::unique_ptr<ReaderSession> m_reader;
     std::unique_ptr<OnlineSession> m_online;
+    std::shared_ptr<PositionStore> m_local_positions; // while nobody is signed in (memory only)
     std::unique_ptr<ui::FontManager> m_fonts;
     std::unique_ptr<ui::Widgets> m_widgets;
     ui::PageTextures* m_textures { nullptr };

@@ -33,6 +33,8 @@ void App::apply(Command command)
                    },
                    [&](command::OpenLocalBook& c) {
                        std::filesystem::path path = c.path;
+                       auto user_positions = m_online->positions();
+                       m_reader->set_position_store(user_positions ? user_positions : m_local_positions);
                        m_reader->open(BookSource { "local:" + path.filename().string(), path, std::nullopt, nullptr }, m_state);
                        m_state.screen = Screen::Reader;
                    },
@@ -46,6 +48,8 @@ void App::apply(Command command)
                    },
                    [&](command::CloseBook&) {
                        m_reader->close(m_state);
+                       if (m_state.online.signed_in)
+                           m_online->sync_positions();
                        m_state.screen = m_state.online.signed_in || !m_state.local_books.empty() ? Screen::Bookshelf : Screen::Status;
                    },
                    [&](command::DismissError&) { m_state.error.reset(); },

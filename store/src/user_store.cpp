@@ -14,7 +14,7 @@ using detail::Database;
 
 namespace {
 
-constexpr std::array<std::string_view, 1> user_migrations {
+constexpr std::array<std::string_view, 2> user_migrations {
     R"sql(
     CREATE TABLE profile (id INTEGER PRIMARY KEY CHECK (id = 1), user_id TEXT NOT NULL, login_id TEXT NOT NULL,
         display_name TEXT NOT NULL, role TEXT NOT NULL, school TEXT NOT NULL, classes TEXT NOT NULL);
@@ -36,6 +36,10 @@ constexpr std::array<std::string_view, 1> user_migrations {
     CREATE TABLE annotations (id INTEGER PRIMARY KEY, title_id TEXT NOT NULL, locator TEXT NOT NULL,
         text TEXT NOT NULL, created_at TEXT NOT NULL);
     CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    )sql",
+    // 2: positions remember whether the service has them yet (Reader::sync_positions).
+    R"sql(
+    ALTER TABLE reading_positions ADD COLUMN pending INTEGER NOT NULL DEFAULT 1;
     )sql",
 };
 

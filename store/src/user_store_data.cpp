@@ -212,19 +212,61 @@ Result<void> UserStore::erase_title(std::string_view title_id)
 Result<void> UserStore::save_position(const ReadingPosition& position)
 {
     std::lock_guard lock(m_mutex);
-    auto statement = TRY(m_db->prepare("INSERT OR REPLACE INTO reading_positions VALUES (?, ?, ?);"));
+    auto statement = TRY(m_db->prepare(
+        "INSERT OR REPLACE INTO reading_positions (title_id, locator, updated_at, pending) VALUES (?, ?, ?, ?);"));
+    statement.bind(1, position.title_id).bind(2, position.locator).bind(3, time_text(position.updated_at));
+    statement.bind(4, int64_t { position.pending ? 1 : 0 });
+    return statement.run();
+}
+
+Result<std::vector<ReadingPosition>> UserStore::pending_positions()
+{
+    std::lock_guard lock(m_mutex);
+    auto rows = TRY(m_db->prepare(
+        "SELECT title_id, locator, updated_at FROM reading_positions WHERE pending = 1 ORDER BY updated_at;"));
+    std::vector<ReadingPosition> positions;
+    while (TRY(rows.step()))
+        positions.push_back({ rows.text(0), rows.text(1), time_of(rows.text(2)), true });
+    return positions;
+}
+
+Result<void> UserStore::mark_position_sent(const ReadingPosition& position)
+{
+    std::lock_guard lock(m_mutex);
+    auto statement = TRY(m_db->prepare(
+        "UPDATE reading_positions SET pending = 0 WHERE title_id = ? AND locator = ? AND updated_at = ?;"));
     statement.bind(1, position.title_id).bind(2, position.locator).bind(3, time_text(position.updated_at));
     return statement.run();
+}
+
+Result<bool> UserStore::adopt_position_if_newer(const ReadingPosition& remote)
+{
+    std::lock_guard lock(m_mutex);
+    bool adopted = false;
+    auto take = [&]() -> Result<void> {
+        auto row = TRY(m_db->prepare("SELECT updated_at FROM reading_positions WHERE title_id = ?;"));
+        row.bind(1, remote.title_id);
+        if (TRY(row.step()) && time_of(row.text(0)) >= remote.updated_at)
+            return {};
+        auto write = TRY(m_db->prepare("INSERT OR REPLACE INTO reading_positions (title_id, locator, updated_at, "
+                                       "pending) VALUES (?, ?, ?, 0);"));
+        write.bind(1, remote.title_id).bind(2, remote.locator).bind(3, time_text(remote.updated_at));
+        TRY(write.run());
+        adopted = true;
+        return {};
+    };
+    TRY(m_db->transaction(take));
+    return adopted;
 }
 
 Result<std::optional<ReadingPosition>> UserStore::position(std::string_view title_id)
 {
     std::lock_guard lock(m_mutex);
-    auto row = TRY(m_db->prepare("SELECT title_id, locator, updated_at FROM reading_positions WHERE title_id = ?;"));
+    auto row = TRY(m_db->prepare("SELECT title_id, locator, updated_at, pending FROM reading_positions WHERE title_id = ?;"));
     row.bind(1, title_id);
     if (!TRY(row.step()))
         return std::optional<ReadingPosition> {};
-    return ReadingPosition { row.text(0), row.text(1), time_of(row.text(2)) };
+    return ReadingPosition { row.text(0), row.text(1), time_of(row.text(2)), row.int64(3) != 0 };
 }
 
 Result<int64_t> UserStore::add_bookmark(const Bookmark& bookmark)

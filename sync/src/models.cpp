@@ -190,4 +190,22 @@ Result<LicenceStatus> parse_licence_status(const json& body)
     return status;
 }
 
+
+Result<RemotePosition> parse_position(const json& body)
+{
+    RemotePosition position { TRY(string_of(body, "title_id")), TRY(string_of(body, "locator")),
+        TRY(time_of(body, "updated_at")), string_or(body, "device_id"), true };
+    if (auto accepted = body.find("accepted"); accepted != body.end() && accepted->is_boolean())
+        position.accepted = accepted->get<bool>();
+    return position;
+}
+
+Result<std::vector<RemotePosition>> parse_position_list(const json& body)
+{
+    std::vector<RemotePosition> positions;
+    for (const auto& position : *TRY(array_of(body, "positions")))
+        positions.push_back(TRY(parse_position(position)));
+    return positions;
+}
+
 }

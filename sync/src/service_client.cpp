@@ -269,6 +269,18 @@ Result<LicenceStatus> ServiceClient::renew_licence(
     return parse_licence_status(TRY(call("PUT", path, nullptr, Idempotent::Yes)));
 }
 
+Result<RemotePosition> ServiceClient::put_position(
+    std::string_view title_id, std::string_view locator, base::Timestamp updated_at)
+{
+    json body = { { "locator", locator }, { "updated_at", base::format_rfc3339(updated_at) } };
+    return parse_position(TRY(call("PUT", "/v1/positions/" + percent_encode(title_id), &body, Idempotent::Yes)));
+}
+
+Result<std::vector<RemotePosition>> ServiceClient::positions()
+{
+    return parse_position_list(TRY(call("GET", "/v1/positions", nullptr, Idempotent::Yes)));
+}
+
 Result<int64_t> ServiceClient::upload_audit(const json& events)
 {
     json body = { { "events", events } };

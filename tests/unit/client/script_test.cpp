@@ -51,23 +51,20 @@ TEST(Locator, round_trips_and_rejects_garbage)
     EXPECT_FALSE(Locator::parse("mark:x;page:3"));
 }
 
-TEST(PositionStore, file_store_keeps_positions_and_bookmarks_across_instances)
+TEST(PositionStore, memory_store_keeps_positions_and_bookmarks_for_the_session)
 {
-    auto file = std::filesystem::temp_directory_path() / ("hondana-positions-" + std::to_string(getpid()) + ".json");
-    {
-        auto store = file_position_store(file);
-        store->save_position("book", { 7, 3 });
-        store->add_bookmark("book", { 9, 5 }, "5");
-        store->add_bookmark("other", { 1, 1 }, "1");
-    }
-    auto store = file_position_store(file);
+    auto store = memory_position_store();
+    store->save_position("book", { 7, 3 });
+    store->add_bookmark("book", { 9, 5 }, "5");
+    store->add_bookmark("other", { 1, 1 }, "1");
     auto position = store->position("book");
     ASSERT_TRUE(position);
     EXPECT_EQ(position->page, 3);
+    EXPECT_FALSE(store->position("other"));
     auto bookmarks = store->bookmarks("book");
     ASSERT_EQ(bookmarks.size(), 1u);
     EXPECT_EQ(bookmarks[0].page, 5);
     store->remove_bookmark(bookmarks[0].id);
     EXPECT_TRUE(store->bookmarks("book").empty());
-    std::filesystem::remove(file);
+    EXPECT_EQ(store->bookmarks("other").size(), 1u);
 }

@@ -133,6 +133,32 @@ TEST(UserStore, records_round_trip)
     EXPECT_TRUE(store->integrity_check());
 }
 
+TEST(UserStore, positions_stay_pending_until_sent_and_take_only_newer_remote_ones)
+{
+    test::StoreFixture f;
+    auto store = online(f);
+    auto now = base::now_utc();
+    ASSERT_TRUE(store->save_position({ "title-1", "mark:1;page:3", now }));
+    ASSERT_TRUE(store->save_position({ "local:book", "mark:1;page:9", now, false }));
+    auto pending = store->pending_positions();
+    ASSERT_TRUE(pending);
+    ASSERT_EQ(pending->size(), 1u);
+    EXPECT_EQ(pending->front().title_id, "title-1");
+    // A save after the one that was sent stays pending.
+    ASSERT_TRUE(store->save_position({ "title-1", "mark:1;page:4", now }));
+    ASSERT_TRUE(store->mark_position_sent(pending->front()));
+    EXPECT_EQ(store->pending_positions().value().size(), 1u);
+    ASSERT_TRUE(store->mark_position_sent({ "title-1", "mark:1;page:4", now }));
+    EXPECT_TRUE(store->pending_positions().value().empty());
+    EXPECT_FALSE(store->adopt_position_if_newer({ "title-1", "mark:1;page:1", now - std::chrono::minutes(1), false }).value());
+    EXPECT_EQ(store->position("title-1").value()->locator, "mark:1;page:4");
+    EXPECT_TRUE(store->adopt_position_if_newer({ "title-1", "mark:1;page:8", now + std::chrono::minutes(1), false }).value());
+    auto adopted = store->position("title-1").value();
+    EXPECT_EQ(adopted->locator, "mark:1;page:8");
+    EXPECT_FALSE(adopted->pending);
+    EXPECT_TRUE(store->adopt_position_if_newer({ "title-2", "mark:2;page:2", now, false }).value());
+}
+
 TEST(UserStore, erase_title_removes_licence_then_content)
 {
     test::StoreFixture f;

@@ -26,6 +26,7 @@
 #include "hondana/platform/policy.h"
 #include "hondana/platform/trusted_clock.h"
 #include "hondana/reader/error.h"
+#include "hondana/reader/positions.h"
 #include "hondana/store/device_store.h"
 #include "hondana/store/user_store.h"
 #include "hondana/sync/models.h"
@@ -64,6 +65,11 @@ struct WipeReport {
 struct DoctorReport {
     std::vector<std::pair<std::string, std::string>> lines; // section.key → value, in order
     bool healthy { true };
+};
+
+struct PositionSyncReport {
+    int sent { 0 };    // positions the service took from this device
+    int adopted { 0 }; // newer positions taken from the service
 };
 
 struct DecryptionReport {
@@ -129,6 +135,14 @@ public:
     // checks (for render/: plaintext stays in memory).
     [[nodiscard]] Result<std::pair<drm::SecretBytes, std::filesystem::path>> title_key(std::string_view title_id);
 
+    // The signed-in user's positions and bookmarks (NotSignedIn before
+    // sign-in); the object stays valid, and usable from other threads, until
+    // the next sign-in, sign-out or wipe.
+    [[nodiscard]] Result<std::shared_ptr<Positions>> positions();
+    // Online: sends positions saved here that the service does not have yet,
+    // then takes every newer one from the service (last writer wins).
+    [[nodiscard]] Result<PositionSyncReport> sync_positions();
+
     // Uploads pending audit events; returns how many the service accepted.
     [[nodiscard]] Result<int64_t> upload_audit();
     // Crypto-erases every user's store (keys first), then the device key and files.
@@ -166,7 +180,8 @@ private:
     std::unique_ptr<platform::TrustedClock> m_trusted_clock;
     std::unique_ptr<platform::FileKeyStore> m_key_store;
     std::unique_ptr<store::DeviceStore> m_device;
-    std::unique_ptr<store::UserStore> m_store;
+    std::shared_ptr<store::UserStore> m_store;
+    std::shared_ptr<Positions> m_positions;
     std::unique_ptr<platform::NetworkTrust> m_network;
     std::unique_ptr<platform::NetlinkWatcher> m_watcher;
     std::unique_ptr<sync::ServiceClient> m_client;

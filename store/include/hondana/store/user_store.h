@@ -84,6 +84,7 @@ struct ReadingPosition {
     std::string title_id;
     std::string locator; // opaque to the store (render/ defines it)
     base::Timestamp updated_at;
+    bool pending { true }; // not yet sent to the service
 };
 
 struct Bookmark {
@@ -158,6 +159,13 @@ public:
 
     [[nodiscard]] Result<void> save_position(const ReadingPosition& position);
     [[nodiscard]] Result<std::optional<ReadingPosition>> position(std::string_view title_id);
+    // Positions not yet sent to the service.
+    [[nodiscard]] Result<std::vector<ReadingPosition>> pending_positions();
+    // The service has `position` (a later save stays pending).
+    [[nodiscard]] Result<void> mark_position_sent(const ReadingPosition& position);
+    // Takes a position from the service when it is newer than the one here
+    // (or there is none); returns whether it was taken.
+    [[nodiscard]] Result<bool> adopt_position_if_newer(const ReadingPosition& remote);
     [[nodiscard]] Result<int64_t> add_bookmark(const Bookmark& bookmark);
     [[nodiscard]] Result<std::vector<Bookmark>> bookmarks(std::string_view title_id);
     [[nodiscard]] Result<void> remove_bookmark(int64_t id);

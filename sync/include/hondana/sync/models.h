@@ -103,6 +103,15 @@ struct LicenceStatus {
     std::optional<base::Timestamp> potential_end;
 };
 
+// A reading position as the service keeps it (PUT/GET /v1/positions).
+struct RemotePosition {
+    std::string title_id;
+    std::string locator;
+    base::Timestamp updated_at;
+    std::string device_id;
+    bool accepted { true }; // PUT only: false when a newer position won
+};
+
 [[nodiscard]] Result<EnrolResult> parse_enrol_result(const nlohmann::json& json);
 [[nodiscard]] Result<User> parse_user(const nlohmann::json& json);
 [[nodiscard]] Result<Session> parse_session(const nlohmann::json& json);
@@ -111,5 +120,7 @@ struct LicenceStatus {
 [[nodiscard]] Result<Reservation> parse_reservation(const nlohmann::json& json);
 [[nodiscard]] Result<LoanList> parse_loan_list(const nlohmann::json& json);
 [[nodiscard]] Result<LicenceStatus> parse_licence_status(const nlohmann::json& json);
+[[nodiscard]] Result<RemotePosition> parse_position(const nlohmann::json& json);
+[[nodiscard]] Result<std::vector<RemotePosition>> parse_position_list(const nlohmann::json& json);
 
 }

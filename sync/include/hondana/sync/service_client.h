@@ -62,6 +62,11 @@ public:
     [[nodiscard]] Result<LicenceStatus> renew_licence(
         std::string_view licence_id, std::string_view device_id, base::Timestamp end);
 
+    // Sends a reading position; returns the one the service now keeps.
+    [[nodiscard]] Result<RemotePosition> put_position(
+        std::string_view title_id, std::string_view locator, base::Timestamp updated_at);
+    [[nodiscard]] Result<std::vector<RemotePosition>> positions();
+
     // Uploads audit events (JSON objects); returns accepted_through.
     [[nodiscard]] Result<int64_t> upload_audit(const nlohmann::json& events);
     // Downloads protected content (see downloader.h), with the access token.
