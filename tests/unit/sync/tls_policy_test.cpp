@@ -60,6 +60,22 @@ TEST(TlsPolicy, refuses_a_server_whose_key_matches_no_pin)
     expect_kind(fetch_time(f.config(server.port()), server.url("/")), ErrorKind::PinMismatch);
 }
 
+TEST(TlsPolicy, a_server_rotated_to_the_backup_key_is_accepted_without_a_policy_change)
+{
+    // The policy pins the current key and a backup key (docs/mdm.md): after
+    // the operator rotates the service to the backup key, readers still connect.
+    test::TlsFixture f;
+    auto backup_key = *drm::PrivateKey::generate_p256();
+    auto config = f.config(0);
+    config.pins = { f.server_key.public_key().spki_sha256_pin(), backup_key.public_key().spki_sha256_pin() };
+    test::TestHttpsServer server(backup_key, f.pki.server_certificate(backup_key, "127.0.0.1").pem());
+    server.set_response("/v1/time", { 200, { { "Content-Type", "application/json" } }, R"({"now":"2026-11-22T01:02:03Z"})" });
+    config.allowed_hosts = { { "127.0.0.1", server.port() } };
+    auto now = fetch_time(config, server.url("/"));
+    ASSERT_TRUE(now) << now.error().message;
+    EXPECT_EQ(base::format_rfc3339(*now), "2026-11-22T01:02:03Z");
+}
+
 TEST(TlsPolicy, refuses_a_server_certified_by_another_ca)
 {
     test::TlsFixture f;
