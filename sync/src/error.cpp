@@ -7,7 +7,7 @@ namespace hondana::sync {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, ErrorKind>, 28> problem_kinds { {
+constexpr std::array<std::pair<std::string_view, ErrorKind>, 30> problem_kinds { {
     { "malformed-request", ErrorKind::MalformedRequest },
     { "body-too-large", ErrorKind::BodyTooLarge },
     { "device-required", ErrorKind::DeviceRequired },
@@ -35,6 +35,8 @@ constexpr std::array<std::pair<std::string_view, ErrorKind>, 28> problem_kinds {
     { "conflict", ErrorKind::Conflict },
     { "range-not-satisfiable", ErrorKind::RangeNotSatisfiable },
     { "headers-too-large", ErrorKind::HeadersTooLarge },
+    { "not-enough-copies", ErrorKind::NotEnoughCopies },
+    { "session-state", ErrorKind::SessionState },
     { "internal", ErrorKind::ServiceError },
 } };
 
@@ -109,6 +111,8 @@ std::string_view error_code(ErrorKind kind)
     case ErrorKind::Conflict: return "sync.conflict";
     case ErrorKind::RangeNotSatisfiable: return "sync.range_not_satisfiable";
     case ErrorKind::HeadersTooLarge: return "sync.headers_too_large";
+    case ErrorKind::NotEnoughCopies: return "sync.not_enough_copies";
+    case ErrorKind::SessionState: return "sync.session_state";
     case ErrorKind::ServiceError: return "sync.service_error";
     }
     return "sync.unknown";

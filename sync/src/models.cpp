@@ -208,4 +208,132 @@ Result<std::vector<RemotePosition>> parse_position_list(const json& body)
     return positions;
 }
 
+namespace {
+
+Result<int> page_of(const json& object, std::string_view name)
+{
+    const json* value = TRY(member(object, name));
+    if (!value->is_number_integer() || value->get<int64_t>() < 1 || value->get<int64_t>() > 1000000)
+        return malformed(name, "is not a page number");
+    return static_cast<int>(value->get<int64_t>());
+}
+
+std::optional<int> optional_page(const json& object, std::string_view name)
+{
+    auto page = integer_or(object, name, 0);
+    return page >= 1 && page <= 1000000 ? std::optional<int>(static_cast<int>(page)) : std::nullopt;
+}
+
+Result<std::vector<RosterEntry>> roster_of(const json& object)
+{
+    std::vector<RosterEntry> roster;
+    if (!object.contains("roster"))
+        return roster;
+    for (const auto& entry : *TRY(array_of(object, "roster")))
+        roster.push_back(TRY(parse_roster_entry(entry)));
+    return roster;
+}
+
+SessionEvent::Kind event_kind(std::string_view type)
+{
+    using Kind = SessionEvent::Kind;
+    constexpr std::pair<std::string_view, Kind> kinds[] = { { "sync", Kind::Sync },
+        { "session.scheduled", Kind::Scheduled }, { "session.started", Kind::Started }, { "session.page", Kind::Page },
+        { "session.ended", Kind::Ended }, { "session.start_failed", Kind::StartFailed },
+        { "student.state", Kind::StudentState } };
+    for (const auto& [name, kind] : kinds)
+        if (name == type)
+            return kind;
+    return Kind::Unknown;
+}
+
+}
+
+Result<ClassSession> parse_class_session(const json& body)
+{
+    ClassSession session;
+    session.id = TRY(string_of(body, "id"));
+    session.class_name = TRY(string_of(body, "class"));
+    session.school = string_or(body, "school");
+    session.title_id = TRY(string_of(body, "title_id"));
+    session.title = string_or(body, "title", session.title_id);
+    session.content_href = string_or(body, "content", "/v1/content/" + session.title_id);
+    session.teacher = string_or(body, "teacher");
+    session.teacher_login = string_or(body, "teacher_login");
+    session.mode = TRY(string_of(body, "mode"));
+    if (session.mode != "free" && session.mode != "guided")
+        return malformed("mode", "is neither free nor guided");
+    session.state = TRY(string_of(body, "state"));
+    if (session.state != "scheduled" && session.state != "live" && session.state != "ended")
+        return malformed("state", "is not scheduled, live or ended");
+    session.start_page = TRY(page_of(body, "start_page"));
+    session.page = TRY(page_of(body, "page"));
+    session.start_at = optional_time(body, "start_at");
+    session.started_at = optional_time(body, "started_at");
+    session.ended_at = optional_time(body, "ended_at");
+    if (auto licence = string_or(body, "licence_id"); !licence.empty())
+        session.licence_id = licence;
+    return session;
+}
+
+Result<RosterEntry> parse_roster_entry(const json& body)
+{
+    return RosterEntry { string_or(body, "session_id"), TRY(string_of(body, "login_id")),
+        string_or(body, "display_name"), TRY(string_of(body, "state")), optional_page(body, "page") };
+}
+
+Result<SessionDetail> parse_session_detail(const json& body)
+{
+    return SessionDetail { TRY(parse_class_session(body)), TRY(roster_of(body)) };
+}
+
+Result<std::vector<ClassSession>> parse_session_list(const json& body)
+{
+    std::vector<ClassSession> sessions;
+    for (const auto& session : *TRY(array_of(body, "sessions")))
+        sessions.push_back(TRY(parse_class_session(session)));
+    return sessions;
+}
+
+Result<SessionEnd> parse_session_end(const json& body)
+{
+    return SessionEnd { TRY(parse_class_session(body)), static_cast<int>(integer_or(body, "returned", 0)) };
+}
+
+Result<SessionEvent> parse_session_event(std::string_view type, std::string_view data)
+{
+    SessionEvent event;
+    event.type = std::string(type);
+    event.kind = event_kind(type);
+    event.data = json::parse(data, nullptr, false);
+    if (event.data.is_discarded() || !event.data.is_object())
+        return fail(ErrorKind::MalformedResponse, "event " + std::string(type) + ": the data is not a JSON object");
+    switch (event.kind) {
+    case SessionEvent::Kind::Sync:
+        event.sync_reason = string_or(event.data, "reason", "new");
+        break;
+    case SessionEvent::Kind::StudentState:
+        event.student = TRY(parse_roster_entry(event.data));
+        break;
+    case SessionEvent::Kind::StartFailed:
+    case SessionEvent::Kind::Unknown:
+        break;
+    default:
+        event.session = TRY(parse_class_session(event.data));
+        event.roster = TRY(roster_of(event.data));
+    }
+    return event;
+}
+
+json new_session_json(const NewSession& request)
+{
+    json body = { { "class", request.class_name }, { "title_id", request.title_id },
+        { "start_page", request.start_page }, { "mode", request.mode } };
+    if (request.school)
+        body["school"] = *request.school;
+    if (request.start_at)
+        body["start_at"] = base::format_rfc3339(*request.start_at);
+    return body;
+}
+
 }

@@ -20,7 +20,8 @@ std::string problem_extras(const json& problem)
 {
     std::string extras;
     for (const char* name :
-        { "locked_until", "queue_length", "limit", "position", "field", "reason", "potential_end", "accepted_through" }) {
+        { "locked_until", "queue_length", "limit", "position", "field", "reason", "potential_end", "accepted_through",
+             "needed", "available", "students", "state", "mode" }) {
         auto it = problem.find(name);
         if (it != problem.end())
             extras += std::string(" ") + name + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
@@ -296,6 +297,65 @@ Result<DownloadResult> ServiceClient::download(DownloadRequest request, const Pr
     for (auto& header : auth_headers())
         request.headers.push_back(std::move(header));
     return sync::download(*m_http, request, progress);
+}
+
+Result<ClassSession> ServiceClient::create_session(const NewSession& request)
+{
+    auto body = new_session_json(request);
+    return parse_class_session(TRY(call("POST", "/v1/sessions", &body, Idempotent::No)));
+}
+
+Result<std::vector<ClassSession>> ServiceClient::sessions()
+{
+    return parse_session_list(TRY(call("GET", "/v1/sessions", nullptr, Idempotent::Yes)));
+}
+
+Result<SessionDetail> ServiceClient::session(std::string_view session_id)
+{
+    return parse_session_detail(TRY(call("GET", "/v1/sessions/" + percent_encode(session_id), nullptr, Idempotent::Yes)));
+}
+
+Result<ClassSession> ServiceClient::start_session(std::string_view session_id)
+{
+    return parse_class_session(
+        TRY(call("POST", "/v1/sessions/" + percent_encode(session_id) + "/start", nullptr, Idempotent::No)));
+}
+
+Result<ClassSession> ServiceClient::guide_session(std::string_view session_id, int page)
+{
+    json body = { { "page", page } };
+    return parse_class_session(
+        TRY(call("POST", "/v1/sessions/" + percent_encode(session_id) + "/page", &body, Idempotent::Yes)));
+}
+
+Result<SessionEnd> ServiceClient::end_session(std::string_view session_id)
+{
+    return parse_session_end(
+        TRY(call("POST", "/v1/sessions/" + percent_encode(session_id) + "/end", nullptr, Idempotent::No)));
+}
+
+Result<void> ServiceClient::report_session_state(
+    std::string_view session_id, std::string_view state, std::optional<int> page)
+{
+    json body = { { "state", state } };
+    if (page)
+        body["page"] = *page;
+    TRY(call("POST", "/v1/sessions/" + percent_encode(session_id) + "/state", &body, Idempotent::Yes));
+    return {};
+}
+
+Result<StreamAccess> ServiceClient::event_stream_access() const
+{
+    if (!m_access_token)
+        return fail(ErrorKind::TokenInvalid, "no access token for the event stream: sign in first");
+    return StreamAccess { url("/v1/events"), *m_access_token };
+}
+
+Result<PrefetchResult> ServiceClient::prefetch(
+    std::string_view content_href, const std::filesystem::path& destination, const ProgressCallback& progress)
+{
+    PrefetchRequest request { url(content_href), destination, auth_headers() };
+    return prefetch_content(*m_http, request, progress);
 }
 
 }

@@ -58,6 +58,8 @@ enum class ErrorKind {
     Conflict,
     RangeNotSatisfiable,
     HeadersTooLarge,
+    NotEnoughCopies, // a class session cannot start: the problem lists who gets no copy
+    SessionState,    // the class session is not in the state the call needs
     ServiceError, // `internal` or a problem type this reader does not know
 };
 

@@ -123,4 +123,77 @@ struct RemotePosition {
 [[nodiscard]] Result<RemotePosition> parse_position(const nlohmann::json& json);
 [[nodiscard]] Result<std::vector<RemotePosition>> parse_position_list(const nlohmann::json& json);
 
+// Class sessions (issue 6, docs/protocol.md "Class sessions"). `mode` is
+// "free" or "guided"; `state` "scheduled", "live" or "ended".
+struct ClassSession {
+    std::string id;
+    std::string class_name;
+    std::string school;
+    std::string title_id;
+    std::string title;
+    std::string content_href; // the title's package (the device may fetch it before any licence)
+    std::string teacher;      // display name
+    std::string teacher_login;
+    std::string mode;
+    std::string state;
+    int start_page { 1 };
+    int page { 1 }; // the teacher's page in guided mode, else the start page
+    std::optional<base::Timestamp> start_at;
+    std::optional<base::Timestamp> started_at;
+    std::optional<base::Timestamp> ended_at;
+    std::optional<std::string> licence_id; // a student's licence, once live
+};
+
+// A student on the teacher's roster: state is "not-connected", "connected",
+// "content-ready" or "reading".
+struct RosterEntry {
+    std::string session_id;
+    std::string login_id;
+    std::string display_name;
+    std::string state;
+    std::optional<int> page;
+};
+
+struct SessionDetail {
+    ClassSession session;
+    std::vector<RosterEntry> roster; // the class's leaders only
+};
+
+struct SessionEnd {
+    ClassSession session;
+    int returned { 0 }; // session loans returned (students' own loans stay)
+};
+
+// POST /v1/sessions.
+struct NewSession {
+    std::string class_name;
+    std::optional<std::string> school;
+    std::string title_id;
+    int start_page { 1 };
+    std::string mode { "free" };
+    std::optional<base::Timestamp> start_at; // absent: now
+};
+
+// One event of GET /v1/events, decoded.
+struct SessionEvent {
+    enum class Kind { Sync, Scheduled, Started, Page, Ended, StartFailed, StudentState, Unknown };
+    Kind kind { Kind::Unknown };
+    std::string id;   // the stream position after it (Last-Event-ID)
+    std::string type; // as sent
+    std::optional<ClassSession> session;
+    std::vector<RosterEntry> roster;     // a staff snapshot's roster
+    std::optional<RosterEntry> student;  // student.state
+    std::string sync_reason;             // sync: "new" or "gap" (rebuild from the snapshot that follows)
+    nlohmann::json data;                 // the whole payload (start_failed: students, needed, available)
+};
+
+[[nodiscard]] Result<ClassSession> parse_class_session(const nlohmann::json& json);
+[[nodiscard]] Result<RosterEntry> parse_roster_entry(const nlohmann::json& json);
+[[nodiscard]] Result<SessionDetail> parse_session_detail(const nlohmann::json& json);
+[[nodiscard]] Result<std::vector<ClassSession>> parse_session_list(const nlohmann::json& json);
+[[nodiscard]] Result<SessionEnd> parse_session_end(const nlohmann::json& json);
+// An event's `type` and `data` (JSON text). An unknown type is Kind::Unknown, not an error.
+[[nodiscard]] Result<SessionEvent> parse_session_event(std::string_view type, std::string_view data);
+[[nodiscard]] nlohmann::json new_session_json(const NewSession& request);
+
 }

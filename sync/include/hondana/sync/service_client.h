@@ -11,7 +11,9 @@
 
 #include "hondana/drm/keys.h"
 #include "hondana/platform/policy.h"
+#include "hondana/sync/content_prefetch.h"
 #include "hondana/sync/downloader.h"
+#include "hondana/sync/event_stream.h"
 #include "hondana/sync/http_client.h"
 #include "hondana/sync/models.h"
 
@@ -71,6 +73,22 @@ public:
     [[nodiscard]] Result<int64_t> upload_audit(const nlohmann::json& events);
     // Downloads protected content (see downloader.h), with the access token.
     [[nodiscard]] Result<DownloadResult> download(DownloadRequest request, const ProgressCallback& progress = {});
+
+    // Class sessions (issue 6, docs/protocol.md "Class sessions").
+    [[nodiscard]] Result<ClassSession> create_session(const NewSession& request);
+    [[nodiscard]] Result<std::vector<ClassSession>> sessions();
+    [[nodiscard]] Result<SessionDetail> session(std::string_view session_id);
+    [[nodiscard]] Result<ClassSession> start_session(std::string_view session_id);
+    [[nodiscard]] Result<ClassSession> guide_session(std::string_view session_id, int page);
+    [[nodiscard]] Result<SessionEnd> end_session(std::string_view session_id);
+    // A student's state in a session ("content-ready" or "reading") and page.
+    [[nodiscard]] Result<void> report_session_state(
+        std::string_view session_id, std::string_view state, std::optional<int> page);
+    // Where an event stream connects now, with the current access token (TokenInvalid without one).
+    [[nodiscard]] Result<StreamAccess> event_stream_access() const;
+    // A title's package ahead of its licence (content_prefetch.h), with the access token.
+    [[nodiscard]] Result<PrefetchResult> prefetch(
+        std::string_view content_href, const std::filesystem::path& destination, const ProgressCallback& progress = {});
 
 private:
     ServiceClient(std::unique_ptr<HttpClient> http, platform::HttpsUrl base);
