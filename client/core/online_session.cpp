@@ -75,6 +75,9 @@ void OnlineSession::start()
             m_queue.push([error = opened.error()](AppState& s) {
                 s.online.policy_loaded = false;
                 s.online.admin_action = error.message;
+                // No online reading without a policy: local books are all there is.
+                if (!s.local_books.empty() && s.screen == Screen::Status)
+                    s.screen = Screen::Bookshelf;
             });
             return;
         }
