@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
+#include "sessions.h"
 
 using namespace hondana;
 
@@ -84,6 +85,9 @@ int main(int argc, char** argv)
     app.add_option("--home", request.global.home, "the reader's home (state goes to <home>/.local/state/hondana)");
     add_account_commands(app, request);
     add_loan_commands(app, request);
+    cli::SessionRequest sessions;
+    sessions.set = [&request](std::function<int(reader::Reader&)> run) { request.run = std::move(run); };
+    cli::add_session_commands(app, sessions);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

@@ -151,6 +151,24 @@ public:
 
     [[nodiscard]] platform::TrustedTime trusted_now();
 
+    // Class sessions (issue 6, reader_sessions.cpp): online calls with a fresh access token.
+    [[nodiscard]] Result<sync::ClassSession> create_session(const sync::NewSession& request);
+    [[nodiscard]] Result<std::vector<sync::ClassSession>> class_sessions();
+    [[nodiscard]] Result<sync::SessionDetail> class_session(std::string_view session_id);
+    [[nodiscard]] Result<sync::ClassSession> start_session(std::string_view session_id);
+    [[nodiscard]] Result<sync::ClassSession> guide_session(std::string_view session_id, int page);
+    [[nodiscard]] Result<sync::SessionEnd> end_session(std::string_view session_id);
+    // A student's state ("content-ready" or "reading") and page, for the teacher's roster.
+    [[nodiscard]] Result<void> report_session_state(
+        std::string_view session_id, std::string_view state, std::optional<int> page);
+    // Fetches a title's package before its licence exists (sync/content_prefetch.h);
+    // download() later only checks it. Nothing when the title's content is here already.
+    [[nodiscard]] Result<sync::PrefetchResult> prefetch_title(std::string_view title_id, std::string_view content_href);
+    // What an event stream on its own thread needs: the TLS settings with
+    // this device's credentials, and (before each connection) the URL with a fresh token.
+    [[nodiscard]] Result<sync::TlsConfig> event_stream_tls();
+    [[nodiscard]] Result<sync::StreamAccess> event_stream_access();
+
 private:
     explicit Reader(ReaderOptions options);
     [[nodiscard]] Result<void> load();
