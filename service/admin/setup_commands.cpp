@@ -1,4 +1,4 @@
-// pki init, tenant add/list/policy, school add, class add.
+// pki init/backup-key, tenant add/list/policy, school add, class add.
 
 #include <iostream>
 
@@ -82,6 +82,15 @@ void add_setup_commands(CLI::App& cli, AdminContext& context, Action& action)
     init->add_option("--dns", args->dns, "DNS names of the service (TLS certificate); default localhost");
     init->add_option("--ip", args->ips, "IP addresses of the service (TLS certificate); default 127.0.0.1 and ::1");
     init->callback(set([](AdminContext& c, const SetupArgs& a) { return pki_init(c, a); }));
+    pki->add_subcommand("backup-key", "Make the operator backup key pair (for a PKI made before backups)")
+        ->callback(set([](AdminContext& c, const SetupArgs&) -> lending::Result<int> {
+            lending::PkiPaths paths { lending::DataDir { c.data }.pki() };
+            auto pin = TRY(lending::create_operator_backup_key(paths));
+            std::cout << "operator backup key " << pin
+                      << "\n  public half (stays): " << paths.operator_backup_public_key().string()
+                      << "\n  private half (move offline now): " << paths.operator_backup_key().string() << "\n";
+            return ExitCode::ok;
+        }));
 
     auto* tenant = cli.add_subcommand("tenant", "Tenants and their policy")->require_subcommand(1);
     auto* add = tenant->add_subcommand("add", "Add a tenant");

@@ -37,19 +37,18 @@ Result<void> describe_snapshot(const std::filesystem::path& snapshot, drm::ByteV
     auto audit = TRY(verify_audit(db));
     manifest.audit_head = audit.head;
     manifest.audit_intact = audit.intact();
-    auto titles = TRY_DB(db.prepare(
-        "SELECT id, content_file, content_length, content_sha256 FROM titles ORDER BY content_file"));
+    auto titles = TRY_DB(
+        db.prepare("SELECT id, content_file, content_length, content_sha256 FROM titles ORDER BY content_file"));
     while (TRY_DB(titles.step()))
-        manifest.content.push_back({ titles.text(0), titles.text(1), static_cast<uint64_t>(titles.integer(2)),
-            titles.text(3) });
+        manifest.content.push_back(
+            { titles.text(0), titles.text(1), static_cast<uint64_t>(titles.integer(2)), titles.text(3) });
     return {};
 }
 
 // The previous generation's content file when it has the same digest (a hard
 // link then saves the copy), else nothing.
-std::optional<std::filesystem::path> unchanged_in(
-    const std::optional<BackupManifest>& previous, const std::filesystem::path& previous_dir,
-    const ContentIndexEntry& entry)
+std::optional<std::filesystem::path> unchanged_in(const std::optional<BackupManifest>& previous,
+    const std::filesystem::path& previous_dir, const ContentIndexEntry& entry)
 {
     if (!previous)
         return std::nullopt;
@@ -140,6 +139,24 @@ Result<std::vector<std::filesystem::path>> prune(const std::filesystem::path& de
     return removed;
 }
 
+// Folders a backup interrupted by a crash or a kill left behind: they hold
+// key material (keys.json), so they are shredded, not just ignored.
+Result<void> remove_stale_partials(const std::filesystem::path& destination)
+{
+    std::vector<std::filesystem::path> stale;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(destination, ec))
+        if (entry.path().filename().string().rfind(".partial-", 0) == 0)
+            stale.push_back(entry.path());
+    if (ec)
+        return fail(ErrorKind::Internal, "cannot list " + destination.string() + ": " + ec.message());
+    for (const auto& folder : stale) {
+        TRY(shred_file(folder / "keys.json"));
+        TRY(shred_tree(folder));
+    }
+    return {};
+}
+
 Result<drm::PublicKey> operator_recipient(const DataDir& dir)
 {
     PkiPaths paths { dir.pki() };
@@ -183,14 +200,18 @@ Result<BackupSummary> create_backup(
             "--keep must be at least " + std::to_string(min_backup_generations) + " generations (REQ DATA-2)");
     auto recipient = TRY(operator_recipient(dir));
     TRY(make_directory(options.destination, 0700));
+    TRY(remove_stale_partials(options.destination));
     BackupManifest manifest;
     manifest.generation = generation_name(now);
     manifest.created = base::format_rfc3339(now);
     manifest.operator_key_pin = recipient.spki_sha256_pin();
     auto final_dir = options.destination / manifest.generation;
     std::error_code ec;
-    if (std::filesystem::exists(final_dir, ec))
-        return fail(ErrorKind::Conflict, final_dir.string() + " exists already (one backup per second)");
+    // A second backup within the same second gets "-2", "-3", …: names still sort by age.
+    for (int n = 2; std::filesystem::exists(final_dir, ec); ++n) {
+        manifest.generation = generation_name(now) + "-" + std::to_string(n);
+        final_dir = options.destination / manifest.generation;
+    }
     auto partial = options.destination / (".partial-" + manifest.generation);
     TRY(make_directory(partial, 0700));
     auto written = write_generation(dir, database_key, partial, recipient, manifest, options.destination);

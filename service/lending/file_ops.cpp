@@ -115,7 +115,9 @@ Result<uint64_t> shred_file(const std::filesystem::path& path)
     if (::lstat(path.c_str(), &info) != 0)
         return errno == ENOENT ? Result<uint64_t>(0) : tl::make_unexpected(io_error("cannot inspect", path));
     uint64_t overwritten = 0;
-    if (S_ISREG(info.st_mode)) {
+    // A file with other hard links (content shared by backup generations)
+    // is only unlinked: overwriting it would destroy the copies that stay.
+    if (S_ISREG(info.st_mode) && info.st_nlink <= 1) {
         Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
         if (!fd.ok())
             return tl::make_unexpected(io_error("cannot open for overwriting", path));

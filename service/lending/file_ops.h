@@ -30,7 +30,9 @@ struct FileDigest {
     const std::filesystem::path& from, const std::filesystem::path& to, mode_t mode);
 
 // Overwrites a regular file with random bytes, fsyncs and unlinks it; returns
-// the bytes overwritten. A symbolic link is unlinked, never followed.
+// the bytes overwritten. A symbolic link is unlinked, never followed; a file
+// with other hard links is unlinked without overwriting (its bytes live on
+// under the other names, which are shredded in their turn).
 [[nodiscard]] Result<uint64_t> shred_file(const std::filesystem::path& path);
 
 struct ShredTally {

@@ -58,6 +58,11 @@ Result<BackupManifest> verified_manifest(const std::filesystem::path& generation
     if (!mac || !expected || !drm::constant_time_equal(*mac, *expected))
         return tl::make_unexpected(damaged("manifest.json does not match manifest.hmac"));
     auto manifest = TRY(parse_manifest(text));
+    for (const auto& entry : manifest.content) {
+        auto file = manifest.files.find("content/" + entry.file);
+        if (file == manifest.files.end() || file->second.sha256 != entry.sha256)
+            return tl::make_unexpected(damaged("the content of title " + entry.title_id + " is not in the backup"));
+    }
     for (const auto& [path, digest] : manifest.files) {
         if (!safe_relative(path))
             return tl::make_unexpected(damaged("the manifest names the unsafe path " + path));
@@ -129,13 +134,13 @@ Result<void> restore_database(const DataDir& target, const std::filesystem::path
     return exported;
 }
 
-Result<void> verify_restored(
-    const DataDir& target, const BackupManifest& manifest, RestoreReport& report, base::Timestamp now, const std::string& actor)
+Result<void> verify_restored(const DataDir& target, const BackupManifest& manifest, RestoreReport& report,
+    base::Timestamp now, const std::string& actor)
 {
     SystemClock clock;
     auto service = TRY(LendingService::open(target, clock));
-    report.tables = TRY(service->store().read(
-        [](storage::Database& db) { return storage::count_rows(db).map_error(from_storage); }));
+    report.tables = TRY(
+        service->store().read([](storage::Database& db) { return storage::count_rows(db).map_error(from_storage); }));
     for (const auto& [table, count] : manifest.tables) {
         auto found = report.tables.find(table);
         if (found == report.tables.end() || found->second != count)
@@ -148,12 +153,15 @@ Result<void> verify_restored(
         head = manifest.audit_head;
     report.audit = TRY(service->store().read([&](storage::Database& db) { return verify_audit(db, head); }));
     if (!report.audit.intact() && manifest.audit_intact)
-        return tl::make_unexpected(damaged("the audit chain is broken at entry " + std::to_string(report.audit.problems.front().seq)));
+        return tl::make_unexpected(
+            damaged("the audit chain is broken at entry " + std::to_string(report.audit.problems.front().seq)));
     if (report.audit.head.seq != manifest.audit_head.seq)
         return tl::make_unexpected(damaged("the audit log ends at another entry than the manifest's head"));
     return service->store().write([&](storage::Database& db) -> Result<void> {
         TRY(append_audit(db, now,
-            { .actor = actor, .action = "admin.backup.restore", .target = manifest.generation,
+            { .actor = actor,
+                .action = "admin.backup.restore",
+                .target = manifest.generation,
                 .detail = "verified: audit head " + format_audit_head(manifest.audit_head) + ", "
                     + std::to_string(manifest.content.size()) + " content files" }));
         return {};
@@ -175,14 +183,21 @@ Result<RestoreReport> restore_backup(const DataDir& target, const RestoreOptions
     report.manifest = TRY(verified_manifest(generation, keys.key.view()));
     if (report.manifest.generation != name)
         return tl::make_unexpected(damaged("the manifest is of another generation"));
-    TRY(make_directory(target.root, 0750));
-    TRY(make_directory(target.keys(), 0700));
-    TRY(make_directory(target.content(), 0755));
-    auto [database_key, made] = TRY(target_database_key(target));
-    report.new_database_key = made;
-    TRY(restore_database(target, generation, keys.key.view(), database_key.view()));
-    TRY(restore_files(target, generation, report.manifest, keys, report.content_files));
-    TRY(verify_restored(target, report.manifest, report, now, options.actor));
+    auto restored = [&]() -> Result<void> {
+        TRY(make_directory(target.root, 0750));
+        TRY(make_directory(target.keys(), 0700));
+        TRY(make_directory(target.content(), 0755));
+        auto [database_key, made] = TRY(target_database_key(target));
+        report.new_database_key = made;
+        TRY(restore_database(target, generation, keys.key.view(), database_key.view()));
+        TRY(restore_files(target, generation, report.manifest, keys, report.content_files));
+        return verify_restored(target, report.manifest, report, now, options.actor);
+    }();
+    if (!restored) {
+        // Nothing half-restored stays behind to be served by mistake.
+        (void)shred_tree(target.root, KeepRoot::Yes);
+        return tl::make_unexpected(restored.error());
+    }
     return report;
 }
 

@@ -1,5 +1,7 @@
 #include "storage/snapshot.h"
 
+#include <sys/stat.h>
+
 #include <vector>
 
 namespace hondana::storage {
@@ -91,6 +93,8 @@ Result<void> export_snapshot(Database& source, const std::filesystem::path& dest
         TRY(copy_in_one_transaction(source));
         return attachment.detach();
     }();
+    if (done && ::chmod(destination.c_str(), 0600) != 0)
+        done = fail(ErrorKind::Open, "cannot restrict " + destination.string() + " to its owner");
     if (!done) {
         std::filesystem::remove(destination, ec);
         std::filesystem::remove(destination.string() + "-journal", ec);
@@ -101,8 +105,8 @@ Result<void> export_snapshot(Database& source, const std::filesystem::path& dest
 Result<std::map<std::string, int64_t>> count_rows(Database& db)
 {
     std::vector<std::string> tables;
-    auto list = TRY(db.prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"));
+    auto list = TRY(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+                               "ESCAPE '\\' ORDER BY name"));
     while (TRY(list.step()))
         tables.push_back(list.text(0));
     std::map<std::string, int64_t> counts;

@@ -18,6 +18,7 @@ namespace hondana::storage {
 
 // Writes a snapshot of `source` to the new file `destination`, encrypted
 // with the raw 256-bit `key`, schema version (user_version) included.
+// The file is mode 0600 (only its owner reads it, whatever the umask).
 // Open when `destination` exists; the partial file is removed on failure.
 [[nodiscard]] Result<void> export_snapshot(Database& source, const std::filesystem::path& destination, drm::ByteView key);
 
