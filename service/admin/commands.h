@@ -20,5 +20,6 @@ void add_device_commands(CLI::App& cli, AdminContext& context, Action& action); 
 void add_catalog_commands(CLI::App& cli, AdminContext& context, Action& action); // title, licence
 void add_audit_commands(CLI::App& cli, AdminContext& context, Action& action);   // audit …
 void add_backup_commands(CLI::App& cli, AdminContext& context, Action& action);  // backup, restore
+void add_export_commands(CLI::App& cli, AdminContext& context, Action& action);  // export …
 
 }

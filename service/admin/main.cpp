@@ -25,6 +25,7 @@ int main(int argc, char** argv)
     add_catalog_commands(cli, context, action);
     add_audit_commands(cli, context, action);
     add_backup_commands(cli, context, action);
+    add_export_commands(cli, context, action);
     CLI11_PARSE(cli, argc, argv);
     context.data = data;
     if (!action) {
