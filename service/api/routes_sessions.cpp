@@ -26,7 +26,8 @@ lending::Result<int> int_member(const nlohmann::json& body, const char* field, i
             ErrorKind::MalformedRequest, std::string(field) + " must be an integer", { { "field", field } });
     auto value = body[field].get<int64_t>();
     if (value < 1 || value > lending::max_session_page)
-        return lending::fail(ErrorKind::MalformedRequest, std::string(field) + " is out of range", { { "field", field } });
+        return lending::fail(
+            ErrorKind::MalformedRequest, std::string(field) + " is out of range", { { "field", field } });
     return static_cast<int>(value);
 }
 
@@ -47,8 +48,8 @@ lending::Result<lending::SessionRequest> parse_session_request(const nlohmann::j
     if (auto start_at = TRY(optional_string(body, "start_at", 64))) {
         request.start_at = base::parse_rfc3339(*start_at);
         if (!request.start_at)
-            return lending::fail(ErrorKind::MalformedRequest, "start_at must be an RFC 3339 time",
-                { { "field", "start_at" } });
+            return lending::fail(
+                ErrorKind::MalformedRequest, "start_at must be an RFC 3339 time", { { "field", "start_at" } });
     }
     return request;
 }
@@ -126,16 +127,17 @@ void open_event_stream(lending::LendingService& service, const std::shared_ptr<E
     auto header = http::to_std(exchange->request()["Last-Event-ID"]);
     if (!header.empty()) {
         if (header.size() > max_last_event_id)
-            return exchange->problem(lending::Error { ErrorKind::MalformedRequest, "Last-Event-ID is too long",
-                { { "field", "Last-Event-ID" } } });
+            return exchange->problem(lending::Error {
+                ErrorKind::MalformedRequest, "Last-Event-ID is too long", { { "field", "Last-Event-ID" } } });
         last_id = std::string(header);
     }
     http::EventChannelOptions options;
     options.close_at = stream_deadline();
     auto channel = std::make_shared<http::EventChannel>(options);
-    auto subscribed = sessions.hub().subscribe(*who, last_id, [channel](const std::shared_ptr<const lending::Event>& event) {
-        channel->push(http::sse_frame(event->id, event->type, event->data));
-    });
+    auto subscribed
+        = sessions.hub().subscribe(*who, last_id, [channel](const std::shared_ptr<const lending::Event>& event) {
+              channel->push(http::sse_frame(event->id, event->type, event->data));
+          });
     auto frames = opening_frames(sessions, caller, *who, subscribed, last_id.has_value());
     if (!frames)
         return exchange->problem(frames.error());
@@ -209,9 +211,10 @@ void add_session_routes(Router& router, lending::LendingService& service)
             auto state = state_name ? lending::parse_student_state(*state_name) : std::nullopt;
             auto page = int_member(*body, "page", 0);
             if (!state || !page)
-                return exchange->problem(!page ? page.error()
-                                               : lending::Error { ErrorKind::MalformedRequest,
-                                                   "state must be content-ready or reading", { { "field", "state" } } });
+                return exchange->problem(!page
+                        ? page.error()
+                        : lending::Error { ErrorKind::MalformedRequest, "state must be content-ready or reading",
+                            { { "field", "state" } } });
             auto reported = service.sessions().report(exchange->caller(), exchange->param("id"), *state,
                 *page == 0 ? std::nullopt : std::optional<int>(*page));
             if (!reported)

@@ -26,6 +26,13 @@ void Session::start_stream(EventStreamResponse response)
 {
     m_state = State::Streaming;
     m_event_stream = std::make_unique<Stream>(response.channel, m_stream.get_executor());
+    // A stream is idle most of its life: give back what reading requests
+    // needed, and let OpenSSL free its record buffers between writes (about
+    // 34 KiB per connection otherwise, which 10,000 streams would multiply).
+    m_parser.reset();
+    m_buffer.clear();
+    m_buffer.shrink_to_fit();
+    SSL_set_mode(m_stream.native_handle(), SSL_MODE_RELEASE_BUFFERS);
     using Header = bhttp::response<bhttp::empty_body>;
     auto header = std::make_shared<Header>(std::move(response.header));
     header->keep_alive(false);
@@ -128,7 +135,8 @@ void Session::end_stream(StreamEnd why)
         stream.heartbeat.cancel();
         if (why != StreamEnd::Closed && why != StreamEnd::PeerGone)
             log_event(LogLevel::Info, "http.stream_ended",
-                { { "remote", m_remote }, { "reason", why == StreamEnd::Overflow ? "slow consumer" : "deadline or drain" } });
+                { { "remote", m_remote },
+                    { "reason", why == StreamEnd::Overflow ? "slow consumer" : "deadline or drain" } });
     }
     if (stream.writing || stream.reading) {
         beast::get_lowest_layer(m_stream).cancel(); // the handlers come back here

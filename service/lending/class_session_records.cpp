@@ -40,7 +40,9 @@ ClassSessionView read_session(const storage::Statement& row)
     view.teacher_name = row.text(9);
     view.mode = parse_session_mode(row.text(10)).value_or(SessionMode::Free);
     auto state = row.text(11);
-    view.state = state == "live" ? SessionState::Live : state == "ended" ? SessionState::Ended : SessionState::Scheduled;
+    view.state = state == "live" ? SessionState::Live
+        : state == "ended"       ? SessionState::Ended
+                                 : SessionState::Scheduled;
     view.start_page = static_cast<int>(row.integer(12));
     view.page = static_cast<int>(row.integer(13));
     view.start_at = optional_time(row, 14);
@@ -59,8 +61,8 @@ Result<std::vector<ClassSessionView>> read_all(storage::Statement& rows)
 
 Result<std::optional<std::string>> ready_reservation(storage::Database& db, int64_t user_id, std::string_view title_id)
 {
-    auto row = TRY_DB(db.prepare(
-        "SELECT id FROM reservations WHERE user_id = ?1 AND title_id = ?2 AND status = 'ready'"));
+    auto row
+        = TRY_DB(db.prepare("SELECT id FROM reservations WHERE user_id = ?1 AND title_id = ?2 AND status = 'ready'"));
     row.bind(1, user_id).bind(2, title_id);
     if (!TRY_DB(row.step()))
         return std::optional<std::string> {};
@@ -76,33 +78,44 @@ Result<std::optional<std::string>> active_loan(storage::Database& db, int64_t us
     return std::optional<std::string>(row.text(0));
 }
 
-Result<void> link(storage::Database& db, std::string_view session_id, int64_t user_id, std::string_view loan_id,
-    bool own)
+Result<void> link(
+    storage::Database& db, std::string_view session_id, int64_t user_id, std::string_view loan_id, bool own)
 {
-    auto insert = TRY_DB(db.prepare(
-        "INSERT INTO class_session_loans (session_id, user_id, loan_id, own) VALUES (?1, ?2, ?3, ?4)"));
+    auto insert = TRY_DB(
+        db.prepare("INSERT INTO class_session_loans (session_id, user_id, loan_id, own) VALUES (?1, ?2, ?3, ?4)"));
     insert.bind(1, session_id).bind(2, user_id).bind(3, loan_id).bind(4, own ? 1 : 0);
     return insert.run().map_error(from_storage);
 }
 
+// A loan made by a session start: a session loan (returned at the end, at
+// most a day) or, for a student whose reserved copy was held, their own loan
+// of the tenant's loan period (it stays after the end).
+enum class LoanKind { Session, Own };
+
 Result<std::string> new_session_loan(storage::Database& db, base::Timestamp now, const ClassSessionView& session,
-    const Student& student, const std::string& actor)
+    const Student& student, const std::string& actor, LoanKind kind)
 {
     auto id = TRY(new_uuid());
     auto licence_id = TRY(new_uuid());
     auto now_text = base::format_rfc3339(now);
-    auto end = base::format_rfc3339(now + session_loan_length);
+    auto tenant = TRY(load_tenant(db, session.tenant_id));
+    auto length = kind == LoanKind::Session
+        ? std::chrono::duration_cast<std::chrono::seconds>(session_loan_length)
+        : std::chrono::duration_cast<std::chrono::seconds>(std::chrono::days(tenant.policy.loan_days));
+    auto end = base::format_rfc3339(now + length);
     auto insert = TRY_DB(db.prepare("INSERT INTO loans (id, tenant_id, user_id, title_id, licence_id, start_at, "
                                     "end_at, status, licence_status, created_at, updated_at) "
                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'active', 'ready', ?6, ?6)"));
     insert.bind(1, id).bind(2, session.tenant_id).bind(3, student.id).bind(4, session.title_id);
     insert.bind(5, licence_id).bind(6, now_text).bind(7, end);
     TRY_DB(insert.run());
-    auto tenant = TRY(load_tenant(db, session.tenant_id));
-    AuditEntry entry { .tenant = tenant.slug, .actor = actor, .action = "loan.session", .target = id };
-    entry.after = nlohmann::json { { "title_id", session.title_id }, { "user", student.login_id },
-        { "session", session.id }, { "end", end } }
-                      .dump();
+    AuditEntry entry { .tenant = tenant.slug,
+        .actor = actor,
+        .action = kind == LoanKind::Session ? "loan.session" : "loan.borrow",
+        .target = id };
+    entry.after = nlohmann::json {
+        { "title_id", session.title_id }, { "user", student.login_id }, { "session", session.id }, { "end", end }
+    }.dump();
     TRY(append_audit(db, now, entry));
     return id;
 }
@@ -146,11 +159,6 @@ Result<std::vector<ClassSessionView>> due_sessions(storage::Database& db, base::
     return read_all(rows);
 }
 
-Result<int64_t> count_scheduled(storage::Database& db)
-{
-    return db.query_integer("SELECT count(*) FROM class_sessions WHERE state = 'scheduled'").map_error(from_storage);
-}
-
 Result<std::vector<Student>> class_students(storage::Database& db, int64_t class_id)
 {
     auto rows = TRY_DB(db.prepare("SELECT u.id, u.login_id, u.display_name FROM class_members m "
@@ -189,8 +197,8 @@ Result<void> require_leader(storage::Database& db, const Caller& caller, int64_t
     return fail(ErrorKind::Forbidden, "only a teacher of the class or an admin may lead its reading sessions");
 }
 
-Result<int64_t> resolve_class(
-    storage::Database& db, const Caller& caller, const std::string& class_name, const std::optional<std::string>& school)
+Result<int64_t> resolve_class(storage::Database& db, const Caller& caller, const std::string& class_name,
+    const std::optional<std::string>& school)
 {
     int64_t school_id = 0;
     if (school)
@@ -198,7 +206,8 @@ Result<int64_t> resolve_class(
     else if (caller.user.school_id)
         school_id = *caller.user.school_id;
     else
-        return fail(ErrorKind::MalformedRequest, "school is required for a tenant-wide admin", { { "field", "school" } });
+        return fail(
+            ErrorKind::MalformedRequest, "school is required for a tenant-wide admin", { { "field", "school" } });
     return find_class(db, school_id, class_name);
 }
 
@@ -248,11 +257,11 @@ Result<void> grant_licences(storage::Database& db, base::Timestamp now, const Cl
         auto fulfil = TRY_DB(db.prepare("UPDATE reservations SET status = 'fulfilled', updated_at = ?1 WHERE id = ?2"));
         fulfil.bind(1, base::format_rfc3339(now)).bind(2, reservation.value_or(""));
         TRY_DB(fulfil.run());
-        auto loan = TRY(new_session_loan(db, now, session, student, actor));
-        TRY(link(db, session.id, student.id, loan, false));
+        auto loan = TRY(new_session_loan(db, now, session, student, actor, LoanKind::Own));
+        TRY(link(db, session.id, student.id, loan, true));
     }
     for (const auto& student : plan.new_loans) {
-        auto loan = TRY(new_session_loan(db, now, session, student, actor));
+        auto loan = TRY(new_session_loan(db, now, session, student, actor, LoanKind::Session));
         TRY(link(db, session.id, student.id, loan, false));
     }
     return {};
@@ -266,8 +275,8 @@ Error refusal(const LicensingPlan& plan)
             { { "login_id", student.login_id }, { "display_name", student.display_name }, { "reason", "no-copy" } });
     auto needed = static_cast<int64_t>(plan.new_loans.size() + plan.refused.size());
     return Error { ErrorKind::NotEnoughCopies,
-        std::to_string(plan.refused.size()) + " of the class's students could not get a copy ("
-            + std::to_string(needed) + " needed, " + std::to_string(plan.available) + " free)",
+        std::to_string(plan.refused.size()) + " of the class's students could not get a copy (" + std::to_string(needed)
+            + " needed, " + std::to_string(plan.available) + " free)",
         { { "students", students }, { "needed", needed }, { "available", plan.available } } };
 }
 

@@ -28,7 +28,6 @@ struct Student {
     storage::Database& db, int64_t tenant_id, const std::optional<std::vector<int64_t>>& classes);
 // Scheduled sessions due at `now`, of every tenant.
 [[nodiscard]] Result<std::vector<ClassSessionView>> due_sessions(storage::Database& db, base::Timestamp now);
-[[nodiscard]] Result<int64_t> count_scheduled(storage::Database& db);
 
 // Active students of a class, by login ID.
 [[nodiscard]] Result<std::vector<Student>> class_students(storage::Database& db, int64_t class_id);
@@ -37,8 +36,8 @@ struct Student {
 // Forbidden unless the caller is a teacher of the class or an admin of its school (or tenant).
 [[nodiscard]] Result<void> require_leader(storage::Database& db, const Caller& caller, int64_t class_id);
 // The class named by the request, in the caller's tenant.
-[[nodiscard]] Result<int64_t> resolve_class(
-    storage::Database& db, const Caller& caller, const std::string& class_name, const std::optional<std::string>& school);
+[[nodiscard]] Result<int64_t> resolve_class(storage::Database& db, const Caller& caller, const std::string& class_name,
+    const std::optional<std::string>& school);
 
 // The licences of a started session: user id → licence id.
 [[nodiscard]] Result<std::map<int64_t, std::string>> session_licences(
@@ -46,7 +45,7 @@ struct Student {
 
 struct LicensingPlan {
     std::vector<Student> own;       // have an active loan of the title: kept
-    std::vector<Student> held;      // a copy is held for them (ready reservation)
+    std::vector<Student> held;      // a copy is held for them (ready reservation): becomes their own loan
     std::vector<Student> new_loans; // need a free copy
     std::vector<Student> refused;   // no copy left for them
     int64_t available { 0 };

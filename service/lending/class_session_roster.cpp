@@ -106,8 +106,8 @@ RosterEntry ClassSessions::effective(const ClassSessionView& session, RosterEntr
 
 Result<std::vector<RosterEntry>> ClassSessions::roster(const ClassSessionView& session)
 {
-    auto students_result = m_store.read(
-        [&](storage::Database& db) { return records::class_students(db, session.class_id); });
+    auto students_result
+        = m_store.read([&](storage::Database& db) { return records::class_students(db, session.class_id); });
     auto students = TRY(std::move(students_result));
     std::vector<RosterEntry> entries;
     for (const auto& student : students)
@@ -131,13 +131,14 @@ Result<void> ClassSessions::report(
     });
     auto session = TRY(std::move(loaded));
     if (session.state == SessionState::Ended)
-        return fail(ErrorKind::SessionState, "the session has ended", { { "state", "ended" },
-            { "mode", session_mode_name(session.mode) } });
+        return fail(ErrorKind::SessionState, "the session has ended",
+            { { "state", "ended" }, { "mode", session_mode_name(session.mode) } });
     {
         std::lock_guard lock(m_reports_mutex);
         m_reports[session.id][caller.user.id] = { state, page };
     }
-    publish_student(session, effective(session, entry_of(caller.user.id, caller.user.login_id, caller.user.display_name)));
+    publish_student(
+        session, effective(session, entry_of(caller.user.id, caller.user.login_id, caller.user.display_name)));
     return {};
 }
 
@@ -168,8 +169,9 @@ Result<SessionDetail> ClassSessions::detail(const Caller& caller, std::string_vi
     if (leads) {
         detail.roster = TRY(roster(session));
     } else if (session.state == SessionState::Live) {
-        auto licences_result = m_store.read([&](storage::Database& db) { return records::session_licences(db, session.id); });
-    auto licences = TRY(std::move(licences_result));
+        auto licences_result
+            = m_store.read([&](storage::Database& db) { return records::session_licences(db, session.id); });
+        auto licences = TRY(std::move(licences_result));
         if (auto mine = licences.find(caller.user.id); mine != licences.end())
             detail.licence_id = mine->second;
     }
@@ -178,7 +180,8 @@ Result<SessionDetail> ClassSessions::detail(const Caller& caller, std::string_vi
 
 Result<Subscriber> ClassSessions::subscriber(const Caller& caller)
 {
-    auto classes_result = m_store.read([&](storage::Database& db) { return records::user_classes(db, caller.user.id); });
+    auto classes_result
+        = m_store.read([&](storage::Database& db) { return records::user_classes(db, caller.user.id); });
     auto classes = TRY(std::move(classes_result));
     return Subscriber { caller.device.tenant_id, caller.user.id, is_staff(caller), { classes.begin(), classes.end() } };
 }
@@ -208,11 +211,13 @@ void ClassSessions::presence_changed(const Caller& caller, const Subscriber& who
     if (who.staff || (m_hub.streams_of(who.tenant_id, who.user_id) > 0) != connected)
         return; // another stream of the same user is still open (or just opened)
     std::vector<int64_t> classes(who.class_ids.begin(), who.class_ids.end());
-    auto sessions = m_store.read([&](storage::Database& db) { return records::open_sessions(db, who.tenant_id, classes); });
+    auto sessions
+        = m_store.read([&](storage::Database& db) { return records::open_sessions(db, who.tenant_id, classes); });
     if (!sessions)
         return;
     for (const auto& session : *sessions)
-        publish_student(session, effective(session, entry_of(caller.user.id, caller.user.login_id, caller.user.display_name)));
+        publish_student(
+            session, effective(session, entry_of(caller.user.id, caller.user.login_id, caller.user.display_name)));
 }
 
 void ClassSessions::stream_opened(const Caller& caller, const Subscriber& who)

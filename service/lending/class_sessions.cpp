@@ -131,7 +131,6 @@ Result<ClassSessionView> ClassSessions::create(const Caller& caller, const Sessi
     });
     auto session = TRY(std::move(session_result));
     if (scheduled) {
-        m_scheduled = -1;
         publish_session(session, "session.scheduled");
     } else {
         publish_session(session, "session.started", licences);
@@ -155,9 +154,10 @@ Result<ClassSessionView> ClassSessions::start_locked(
         return tl::make_unexpected(wrong_state(session, "the session is not scheduled"));
     AuditEntry entry { .tenant = tenant_slug, .actor = actor, .action = "session.start", .target = session.id };
     entry.before = nlohmann::json { { "state", "scheduled" } }.dump();
-    entry.after = nlohmann::json { { "state", "live" }, { "own_loans", plan.own.size() },
-        { "session_loans", plan.held.size() + plan.new_loans.size() } }
-                      .dump();
+    entry.after = nlohmann::json {
+        { "state", "live" }, { "own_loans", plan.own.size() + plan.held.size() },
+        { "session_loans", plan.new_loans.size() }
+    }.dump();
     TRY(append_audit(db, now, entry));
     return records::load_session(db, session.tenant_id, session.id);
 }
@@ -175,7 +175,6 @@ Result<ClassSessionView> ClassSessions::start(const Caller& caller, std::string_
         return started;
     });
     auto session = TRY(std::move(session_result));
-    m_scheduled = -1;
     publish_session(session, "session.started", licences);
     return session;
 }
@@ -241,26 +240,20 @@ Result<SessionEnd> ClassSessions::end(const Caller& caller, std::string_view ses
     {
         std::lock_guard lock(m_reports_mutex);
         m_reports.erase(ended.session.id);
+        m_start_failed.erase(ended.session.id);
     }
-    m_scheduled = -1;
     publish_session(ended.session, "session.ended");
     return ended;
 }
 
 Result<int> ClassSessions::start_due()
 {
-    if (m_scheduled == 0)
-        return 0;
+    // One indexed query a second (class_sessions_state): cheap enough to need no cache.
     auto now = m_clock.now();
-    auto due_result = m_store.read([&](storage::Database& db) -> Result<std::pair<std::vector<ClassSessionView>, int64_t>> {
-        auto sessions = TRY(records::due_sessions(db, now));
-        auto scheduled = TRY(records::count_scheduled(db));
-        return std::make_pair(std::move(sessions), scheduled);
-    });
+    auto due_result = m_store.read([&](storage::Database& db) { return records::due_sessions(db, now); });
     auto due = TRY(std::move(due_result));
-    m_scheduled = static_cast<int>(due.second);
     int started = 0;
-    for (const auto& session : due.first) {
+    for (const auto& session : due) {
         {
             std::lock_guard lock(m_reports_mutex);
             if (m_start_failed.contains(session.id))
@@ -278,6 +271,8 @@ Result<int> ClassSessions::start_due()
             publish_session(*result, "session.started", licences);
             continue;
         }
+        if (result.error().kind == ErrorKind::SessionState)
+            continue; // a leader started or ended it meanwhile
         if (result.error().kind != ErrorKind::NotEnoughCopies)
             return tl::make_unexpected(result.error());
         // Stays scheduled: the teacher sees who is short and starts it (or ends it) by hand.
@@ -290,8 +285,6 @@ Result<int> ClassSessions::start_due()
         m_hub.publish({ {}, session.tenant_id, { session.class_id, true, { session.teacher_id } },
             "session.start_failed", data.dump() });
     }
-    if (started > 0)
-        m_scheduled = -1;
     return started;
 }
 

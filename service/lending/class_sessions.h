@@ -3,8 +3,9 @@
 // Class-wide reading sessions (一斉読書, issue 6). A teacher of a class (or an
 // admin) opens a session on one title for the class: now, or at a time. When
 // it starts, every active student of the class gets a licence for the title —
-// their own loan when they have one, else a session loan from a class set or
-// free copies (a ready reservation's copy counts) — or, when copies are short,
+// their own loan when they have one (a copy held for their reservation
+// becomes their own loan), else a session loan from the free copies (an
+// unlimited title always has one) — or, when copies are short,
 // nothing starts and the refusal lists who could not get one and why. In
 // guided mode the teacher moves everyone's page. Ending returns the session's
 // loans; the students' own loans stay. Start, guide and end are audited.
@@ -14,7 +15,6 @@
 // report(); with the streams the hub sees, that makes the teacher's roster.
 // Reports are kept in memory: they describe the moment, not the record.
 
-#include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -82,7 +82,7 @@ struct RosterEntry {
 
 struct SessionDetail {
     ClassSessionView session;
-    bool leader { false };                // the caller leads the class: the roster is filled
+    bool leader { false }; // the caller leads the class: the roster is filled
     std::vector<RosterEntry> roster;
     std::optional<std::string> licence_id; // a student's licence for the title (live sessions)
 };
@@ -135,10 +135,10 @@ private:
         StudentState state { StudentState::Connected };
         std::optional<int> page;
     };
-    [[nodiscard]] Result<ClassSessionView> start_locked(
-        storage::Database& db, const ClassSessionView& session, const std::string& tenant_slug, const std::string& actor);
-    void publish_session(const ClassSessionView& session, std::string_view type,
-        const std::map<int64_t, std::string>& licences = {});
+    [[nodiscard]] Result<ClassSessionView> start_locked(storage::Database& db, const ClassSessionView& session,
+        const std::string& tenant_slug, const std::string& actor);
+    void publish_session(
+        const ClassSessionView& session, std::string_view type, const std::map<int64_t, std::string>& licences = {});
     void publish_student(const ClassSessionView& session, const RosterEntry& entry);
     void presence_changed(const Caller& caller, const Subscriber& who, bool connected);
     [[nodiscard]] RosterEntry effective(const ClassSessionView& session, RosterEntry entry);
@@ -149,8 +149,7 @@ private:
     EventHub& m_hub;
     std::mutex m_reports_mutex;
     std::map<std::string, std::map<int64_t, Report>> m_reports; // session id → user id → report
-    std::set<std::string> m_start_failed;                        // due, but short of copies: left to the teacher
-    std::atomic<int> m_scheduled { -1 };                         // scheduled sessions (-1: not counted yet)
+    std::set<std::string> m_start_failed;                       // due, but short of copies: left to the teacher
 };
 
 // The session object of docs/protocol.md (also the data of session.* events).

@@ -132,7 +132,8 @@ std::string InProcessEventHub::publish(Event event)
     // A subscriber reached both by class and by name gets the event once.
     std::vector<Entry*> delivered;
     auto deliver = [&](const std::shared_ptr<Entry>& entry) {
-        if (!entry->who.receives(*shared) || std::find(delivered.begin(), delivered.end(), entry.get()) != delivered.end())
+        if (!entry->who.receives(*shared)
+            || std::find(delivered.begin(), delivered.end(), entry.get()) != delivered.end())
             return;
         delivered.push_back(entry.get());
         entry->sink(shared);
