@@ -32,6 +32,17 @@ int run_wipe(reader::Reader& reader, bool confirmed);
 // Saves a position for 1-based `page` (when given), syncs positions when
 // online, and prints the stored position.
 int run_position(reader::Reader& reader, const std::string& title_id, std::optional<int> page);
+// What `render` renders: the page (from 1; none: the saved reading position,
+// else the first page) of a borrowed title at `scale`, as PNG into `out`.
+struct RenderRequest {
+    std::string title_id;
+    std::optional<int> page;
+    float scale { 1.5f };
+    std::string out;
+};
+// Renders through render/ after every licence check. The PNG is the page in
+// clear: for support, written only where the operator says.
+int run_render(reader::Reader& reader, const RenderRequest& request);
 int run_open_lcp(const std::string& file, const std::optional<std::string>& passphrase);
 
 // Reads the password (never from arguments) and opens the signed-in user's

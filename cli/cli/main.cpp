@@ -19,6 +19,7 @@ struct Request {
     std::optional<std::string> passphrase;
     int page { 1 };
     std::optional<int> book_page;
+    cli::RenderRequest render;
     bool confirmed { false };
     // Set by the chosen subcommand: runs it against the opened reader core.
     std::function<int(reader::Reader&)> run;
@@ -62,12 +63,26 @@ void add_loan_commands(CLI::App& app, Request& r)
     add_title_command(app, r, "renew", "renew a loan", "title ID or loan ID", cli::run_renew);
     add_title_command(app, r, "download", "download a borrowed title (resumable, verified)", "title ID", cli::run_download);
     add_title_command(app, r, "open", "check the licence and decrypt the whole title in memory", "title ID", cli::run_open);
+}
+
+void add_reading_commands(CLI::App& app, Request& r)
+{
     auto* position = app.add_subcommand("position", "show (or with --page, save) the reading position; syncs when online");
     position->add_option("id", r.id, "title ID")->required();
     position->add_option("--page", r.book_page, "save this page (from 1) as the position")->check(CLI::Range(1, 1000000));
     position->callback([&r] {
         r.run = [&r](reader::Reader& core) { return cli::run_position(core, r.id, r.book_page); };
     });
+    auto* render = app.add_subcommand("render", "render a page of a borrowed title to PNG (for support)");
+    render->add_option("id,--title", r.render.title_id, "title ID")->required();
+    render->add_option("--page", r.render.page, "page from 1 (default: the reading position)")->check(CLI::Range(1, 1000000));
+    render->add_option("--scale", r.render.scale, "pixels per point (default 1.5)")->check(CLI::Range(0.1, 8.0));
+    render->add_option("--out", r.render.out, "the PNG file to write")->required();
+    render->callback([&r] { r.run = [&r](reader::Reader& core) { return cli::run_render(core, r.render); }; });
+}
+
+void add_interop_commands(CLI::App& app, Request& r)
+{
     auto* open_lcp = app.add_subcommand("open-lcp", "open an LCP basic-profile publication with its passphrase");
     open_lcp->add_option("file", r.file, "the .lcpdf or .epub")->required();
     open_lcp->add_option("--passphrase", r.passphrase, "the publication passphrase (else read from the terminal or stdin)");
@@ -85,6 +100,8 @@ int main(int argc, char** argv)
     app.add_option("--home", request.global.home, "the reader's home (state goes to <home>/.local/state/hondana)");
     add_account_commands(app, request);
     add_loan_commands(app, request);
+    add_reading_commands(app, request);
+    add_interop_commands(app, request);
     cli::SessionRequest sessions;
     sessions.set = [&request](std::function<int(reader::Reader&)> run) { request.run = std::move(run); };
     cli::add_session_commands(app, sessions);

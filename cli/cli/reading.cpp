@@ -2,6 +2,7 @@
 // store and synced with the service) and page rendering, both through
 // render/ — the same path the reader app takes.
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <iostream>
@@ -51,15 +52,52 @@ reader::Result<int> checked_page(const render::Document& document, int page)
     return page - 1;
 }
 
-// The page a stored locator ("mark:<n>;page:<n>", 0-based page) names.
-std::string page_of(std::string_view locator)
+// The 0-based page a stored locator ("mark:<n>;page:<n>") names.
+std::optional<int> page_index_of(std::string_view locator)
 {
     auto at = locator.find(";page:");
     int page = 0;
     if (at == std::string_view::npos
-        || std::from_chars(locator.data() + at + 6, locator.data() + locator.size(), page).ec != std::errc {})
-        return "?";
-    return std::to_string(page + 1);
+        || std::from_chars(locator.data() + at + 6, locator.data() + locator.size(), page).ec != std::errc {}
+        || page < 0)
+        return std::nullopt;
+    return page;
+}
+
+std::string page_of(std::string_view locator)
+{
+    auto page = page_index_of(locator);
+    return page ? std::to_string(*page + 1) : "?";
+}
+
+// The 0-based page a stored position points at in this layout: by its MuPDF
+// bookmark first (it survives relayout), else by its page number.
+std::optional<int> saved_page(reader::Reader& reader, const std::string& title_id, const render::Document& document)
+{
+    auto positions = reader.positions();
+    if (!positions)
+        return std::nullopt;
+    auto stored = (*positions)->position(title_id);
+    if (!stored || !*stored)
+        return std::nullopt;
+    const auto& locator = (**stored).locator;
+    uint64_t mark = 0;
+    if (locator.starts_with("mark:")
+        && std::from_chars(locator.data() + 5, locator.data() + locator.size(), mark).ec == std::errc {}) {
+        if (auto page = document.page_of(render::Position { mark }))
+            return *page;
+    }
+    return page_index_of(locator);
+}
+
+reader::Result<void> write_file(const std::string& path, const std::vector<uint8_t>& bytes)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out)
+        return reader::fail(ErrorKind::Io, "cannot write " + path);
+    return {};
 }
 
 reader::Result<std::string> locator_for_page(reader::Reader& reader, const std::string& title_id, int page)
@@ -111,6 +149,32 @@ int run_position(reader::Reader& reader, const std::string& title_id, std::optio
     std::cout << "position " << title_id << " page " << page_of(position.locator) << " locator " << position.locator
               << " updated " << base::format_rfc3339(position.updated_at) << (position.pending ? " (not sent yet)" : "")
               << "\n";
+    return 0;
+}
+
+int run_render(reader::Reader& reader, const RenderRequest& request)
+{
+    if (auto failed = resume(reader))
+        return *failed;
+    if (request.out.empty())
+        return report({ ErrorKind::Usage, "--out FILE.png is required" });
+    auto rendered = [&]() -> reader::Result<std::string> {
+        auto shared_engine = TRY(engine());
+        auto document = TRY(open_document(reader, request.title_id, shared_engine));
+        if (!request.page)
+            sync_quietly(reader); // a newer place read on another device wins
+        int index = request.page ? TRY(checked_page(*document, *request.page))
+                                 : std::clamp(saved_page(reader, request.title_id, *document).value_or(0), 0,
+                                       std::max(0, document->page_count() - 1));
+        auto png = TRY(render::render_page_png(shared_engine, *document, index, request.scale).map_error(from_render));
+        TRY(write_file(request.out, png));
+        return "rendered " + request.title_id + " page " + std::to_string(index + 1) + " of "
+            + std::to_string(document->page_count()) + (request.page ? "" : " (the reading position)") + " to "
+            + request.out + " (" + std::to_string(png.size()) + " bytes)";
+    }();
+    if (!rendered)
+        return report(rendered.error());
+    std::cout << *rendered << "\n";
     return 0;
 }
 

@@ -86,6 +86,7 @@ nlohmann::json to_json(const AppState& state)
         { "signing_in", state.online.signing_in },
         { "loans_ready", std::count_if(state.online.loans.begin(), state.online.loans.end(), [](const LoanView& loan) { return loan.ready_offline; }) },
         { "downloading", std::count_if(state.online.loans.begin(), state.online.loans.end(), [](const LoanView& loan) { return loan.download_percent.has_value(); }) },
+        { "covers", std::count_if(state.online.loans.begin(), state.online.loans.end(), [](const LoanView& loan) { return loan.cover != nullptr; }) },
         { "signed_in", state.online.signed_in },
         { "offline_mode", state.online.offline_mode },
         { "locked", state.online.locked },

@@ -71,6 +71,10 @@ struct ReaderState {
     uint64_t layout_generation { 0 };
 };
 
+// Covers are drawn this size (pixels; the bookshelf scales them to the display).
+inline constexpr int cover_width = 96;
+inline constexpr int cover_height = 144;
+
 struct LoanView {
     std::string loan_id;
     std::string title_id;
@@ -78,6 +82,7 @@ struct LoanView {
     std::string due;   // RFC 3339
     bool ready_offline { false };
     std::optional<int> download_percent;
+    std::shared_ptr<const render::PageImage> cover; // null until fetched (or when there is none)
 };
 
 struct ReservationView {

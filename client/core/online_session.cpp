@@ -179,6 +179,7 @@ void OnlineSession::sign_out()
     post([this](Core& core) {
         if (core.reader)
             (void)core.reader->sign_out();
+        core.covers.clear();
         m_queue.push([](AppState& s) {
             s.online.signed_in = false;
             s.online.offline_mode = false;

@@ -22,6 +22,7 @@ namespace hondana::client {
 struct OnlineOptions {
     std::optional<std::filesystem::path> policy; // --policy FILE; else the managed policy folders
     std::optional<std::filesystem::path> home;   // --home DIR
+    std::shared_ptr<render::Engine> engine;      // draws covers (none: no covers)
 };
 
 class OnlineSession {

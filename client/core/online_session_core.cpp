@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "hondana/base/time.h"
+#include "hondana/render/image.h"
 
 namespace hondana::client {
 
@@ -17,20 +18,39 @@ std::string error_code_of(const reader::Error& error)
     return "reader." + std::string(reader::error_name(error.kind));
 }
 
-// A number after "remaining" in a message ("… 3 attempts remaining", "remaining_attempts: 2").
+// The failures left before a lock, from the `remaining_attempts=N` that sync/
+// (the service's invalid-credentials problem) and store/ (offline sign-in)
+// put in their messages; nullopt when there is none.
 std::optional<int> remaining_attempts(const std::string& message)
 {
-    auto at = message.find("remaining");
+    constexpr std::string_view token = "remaining_attempts=";
+    auto at = message.rfind(token);
     if (at == std::string::npos)
         return std::nullopt;
-    for (size_t i = at > 12 ? at - 12 : 0; i < message.size() && i < at + 24; ++i) {
-        if (message[i] >= '0' && message[i] <= '9') {
-            int value = 0;
-            std::from_chars(message.data() + i, message.data() + message.size(), value);
-            return value;
-        }
-    }
-    return std::nullopt;
+    const char* begin = message.data() + at + token.size();
+    int value = 0;
+    auto [end, error] = std::from_chars(begin, message.data() + message.size(), value);
+    if (error != std::errc {} || end == begin || value < 0)
+        return std::nullopt;
+    return value;
+}
+
+std::shared_ptr<const render::PageImage> cover_of(OnlineSession::Core& core, const std::string& title_id)
+{
+    if (auto drawn = core.covers.find(title_id); drawn != core.covers.end())
+        return drawn->second;
+    if (!core.reader || !core.options.engine)
+        return nullptr;
+    auto cover = core.reader->cover(title_id);
+    if (!cover || !*cover)
+        return nullptr; // offline with none kept, or the service had none: the shelf shows the title only
+    auto image = render::render_image(
+        core.options.engine, (*cover)->media_type, (*cover)->image, cover_width, cover_height);
+    if (!image)
+        return nullptr;
+    auto shared = std::make_shared<const render::PageImage>(std::move(*image));
+    core.covers[title_id] = shared;
+    return shared;
 }
 
 ErrorShown shown(const reader::Error& error, std::string message_key)
@@ -59,7 +79,7 @@ std::string message_key_for(const reader::Error& error)
 
 LoanView loan_view(const sync::Loan& loan)
 {
-    return LoanView { loan.id, loan.title_id, loan.title, base::format_rfc3339(loan.end), false, std::nullopt };
+    return LoanView { loan.id, loan.title_id, loan.title, base::format_rfc3339(loan.end), false, std::nullopt, nullptr };
 }
 
 }

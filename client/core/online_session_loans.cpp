@@ -21,6 +21,7 @@ void OnlineSession::refresh_loans()
                 auto view = loan_view(loan);
                 // A title whose licence passes the offline checks is ready to read offline.
                 view.ready_offline = static_cast<bool>(core.reader->title_key(loan.title_id));
+                view.cover = cover_of(core, loan.title_id);
                 views.push_back(std::move(view));
             }
             for (const auto& reservation : loans->reservations)

@@ -123,7 +123,7 @@ std::string App::start()
 
     m_views.push_back(std::make_unique<StatusView>(*m_widgets, m_commands));
     m_views.push_back(std::make_unique<SignInView>(*m_widgets, m_commands));
-    m_views.push_back(std::make_unique<BookshelfView>(*m_widgets, m_commands));
+    m_views.push_back(std::make_unique<BookshelfView>(*m_widgets, m_commands, *m_textures));
     m_views.push_back(std::make_unique<CatalogView>(*m_widgets, m_commands));
     m_views.push_back(std::make_unique<ReaderView>(*m_widgets, m_commands, *m_textures));
     m_views.push_back(std::make_unique<SettingsView>(*m_widgets, m_commands));
@@ -133,7 +133,7 @@ std::string App::start()
     load_local_books();
     m_local_positions = memory_position_store();
     m_reader->set_position_store(m_local_positions);
-    m_online = std::make_unique<OnlineSession>(OnlineOptions { m_options.policy, m_options.home }, m_queue);
+    m_online = std::make_unique<OnlineSession>(OnlineOptions { m_options.policy, m_options.home, m_engine }, m_queue);
     m_online->start();
     if (m_options.open) {
         BookSource source { "local:" + m_options.open->filename().string(), *m_options.open, std::nullopt, nullptr };

@@ -1,5 +1,7 @@
 // Accounts::login: stage 2 sign-in (see accounts.h for the three steps).
 
+#include <algorithm>
+
 #include "lending/accounts.h"
 #include "lending/audit.h"
 #include "lending/directory.h"
@@ -69,6 +71,14 @@ nlohmann::json locked_details(const Counter& counter, const TenantPolicy& policy
     if (policy.lockout_minutes > 0 && counter.until)
         return { { "locked_until", *counter.until } };
     return nlohmann::json::object();
+}
+
+// Failures left before the lock. Unknown, suspended and deleted IDs count in
+// login_throttle exactly as users do, so the number says nothing about whether
+// an ID exists (AUTH-3).
+nlohmann::json remaining_details(const Counter& counter, const TenantPolicy& policy)
+{
+    return { { "remaining_attempts", std::max(0, policy.lockout_threshold - counter.failed) } };
 }
 
 struct UserSecrets {
@@ -186,7 +196,7 @@ Result<Accounts::Decision> Accounts::decide(storage::Database& db, base::Timesta
         TRY(append_audit(db, now, audit));
         if (counter.locked)
             return Decision { {}, ErrorKind::AccountLocked, "account locked", locked_details(counter, policy) };
-        return Decision { {}, kind, std::move(message), nlohmann::json::object() };
+        return Decision { {}, kind, std::move(message), remaining_details(counter, policy) };
     };
     if (!attempt.user_id || !attempt.password_ok)
         return refuse(ErrorKind::InvalidCredentials, "login ID or password is wrong");

@@ -14,7 +14,7 @@ using detail::Database;
 
 namespace {
 
-constexpr std::array<std::string_view, 2> user_migrations {
+constexpr std::array<std::string_view, 3> user_migrations {
     R"sql(
     CREATE TABLE profile (id INTEGER PRIMARY KEY CHECK (id = 1), user_id TEXT NOT NULL, login_id TEXT NOT NULL,
         display_name TEXT NOT NULL, role TEXT NOT NULL, school TEXT NOT NULL, classes TEXT NOT NULL);
@@ -40,6 +40,11 @@ constexpr std::array<std::string_view, 2> user_migrations {
     // 2: positions remember whether the service has them yet (Reader::sync_positions).
     R"sql(
     ALTER TABLE reading_positions ADD COLUMN pending INTEGER NOT NULL DEFAULT 1;
+    )sql",
+    // 3: covers of the user's titles, kept here (encrypted) for the bookshelf offline.
+    R"sql(
+    CREATE TABLE covers (title_id TEXT PRIMARY KEY, media_type TEXT NOT NULL, image BLOB NOT NULL,
+        fetched_at TEXT NOT NULL);
     )sql",
 };
 
@@ -128,7 +133,8 @@ Result<std::unique_ptr<UserStore>> UserStore::open_offline(const platform::Reade
             return fail(ErrorKind::OfflineSignInLocked,
                 "wrong password; offline sign-in is now locked: sign in online to unlock it");
         return fail(ErrorKind::WrongPassword,
-            "wrong password (" + std::to_string(max_attempts - failures) + " offline attempts left)");
+            "wrong password (" + std::to_string(max_attempts - failures) + " offline attempts left; remaining_attempts="
+                + std::to_string(max_attempts - failures) + ")");
     }
     TRY(device.reset_offline_failures(login_id));
     return open_with_key(paths, login_id, *key, SignInMode::Offline);

@@ -21,7 +21,7 @@ std::string problem_extras(const json& problem)
     std::string extras;
     for (const char* name :
         { "locked_until", "queue_length", "limit", "position", "field", "reason", "potential_end", "accepted_through",
-             "needed", "available", "students", "state", "mode" }) {
+             "needed", "available", "students", "state", "mode", "remaining_attempts" }) {
         auto it = problem.find(name);
         if (it != problem.end())
             extras += std::string(" ") + name + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
@@ -280,6 +280,19 @@ Result<RemotePosition> ServiceClient::put_position(
 Result<std::vector<RemotePosition>> ServiceClient::positions()
 {
     return parse_position_list(TRY(call("GET", "/v1/positions", nullptr, Idempotent::Yes)));
+}
+
+Result<CoverImage> ServiceClient::cover(std::string_view title_id)
+{
+    std::string path = "/v1/titles/" + percent_encode(title_id) + "/cover";
+    auto response = TRY(exchange("GET", path, nullptr, Idempotent::Yes, 512 * 1024));
+    auto type = response.header("content-type").value_or("");
+    type = type.substr(0, type.find(';'));
+    if (type != "image/svg+xml" && type != "image/png" && type != "image/jpeg")
+        return fail(ErrorKind::MalformedResponse, "GET " + path + ": the cover is not an image (" + type + ")");
+    if (response.body.empty())
+        return fail(ErrorKind::MalformedResponse, "GET " + path + ": the cover is empty");
+    return CoverImage { type, std::vector<uint8_t>(response.body.begin(), response.body.end()) };
 }
 
 Result<int64_t> ServiceClient::upload_audit(const json& events)

@@ -110,7 +110,11 @@ TEST_F(OnlineUi, wrong_password_is_refused_with_a_clear_error)
     ASSERT_EQ(run.run("wait policy_loaded=true\nclick status.enrol\nwait enrolled=true screen=signin timeout=60\n"
                       "wait network=trusted timeout=60\ntype signin.login_id s51-02\ntype signin.password Not-The-Password-1!\n"
                       "click signin.submit\nwait signing_in=false error=sync.invalid_credentials timeout=60\n"
-                      "expect screen=signin signed_in=false locked=false error_message=signin.wrong_password\n",
+                      "expect screen=signin signed_in=false locked=false error_message=signin.wrong_password\n"
+                      // The demo tenant locks after 10 failures: 9 left, then 8, shown under the form.
+                      "expect remaining_attempts=9\n"
+                      "type signin.password Not-The-Password-2!\nclick signin.submit\nframes 2\n"
+                      "wait signing_in=false remaining_attempts=8 timeout=60\nscreenshot attempts.png\n",
                   { "--policy", policy(run, 1) }),
         0)
         << run.output();
@@ -133,7 +137,8 @@ TEST_F(OnlineUi, borrow_download_open_turn_close_and_reopen_at_the_same_page)
 {
     UiRun run("borrow");
     auto title = pdf_title();
-    ASSERT_EQ(run.run(sign_in("s51-04") + borrow_and_download(title) + "click bookshelf.open:" + title + "\n"
+    ASSERT_EQ(run.run(sign_in("s51-04") + borrow_and_download(title) + "wait covers=1 timeout=60\nframes 3\n"
+                          "screenshot shelf.png\nstate shelf.json\nclick bookshelf.open:" + title + "\n"
                           "wait book_open=true pages_ready=true timeout=60\nkey Right\nwait page=1\nframes 10\n"
                           "click reader.close\nwait screen=bookshelf\n"
                           "click bookshelf.open:" + title + "\nwait book_open=true pages_ready=true timeout=60\n"
@@ -141,6 +146,11 @@ TEST_F(OnlineUi, borrow_download_open_turn_close_and_reopen_at_the_same_page)
                   { "--policy", policy(run, 3) }),
         0)
         << run.output();
+    // The shelf shows the title's cover (the service's: a slate-blue card) where the cover goes.
+    auto cover = control(run.state("shelf.json"), "area.cover:" + title);
+    EXPECT_GT(run.screenshot("shelf.png").share(static_cast<int>(cover[0]) + 2, static_cast<int>(cover[1]) + 2,
+                  static_cast<int>(cover[2]) - 2, static_cast<int>(cover[3]) - 2, { 47, 72, 88 }, 6),
+        0.5);
     auto state = run.state("reopened.json");
     auto page = control(state, "area.page:1");
     auto shot = run.screenshot("reopened.png");
@@ -161,6 +171,8 @@ TEST_F(OnlineUi, offline_reading_works_when_the_network_is_untrusted)
     ASSERT_EQ(run.run("wait policy_loaded=true screen=signin\nwait network=untrusted timeout=60\n"
                       "type signin.login_id s52-01\ntype signin.password Demo-Student-2026!\nclick signin.offline\n"
                       "wait signed_in=true offline_mode=true screen=bookshelf timeout=120\nwait loans_ready=1 timeout=60\n"
+                      // Offline, the cover comes from the user's encrypted store.
+                      "wait covers=1 timeout=60\n"
                       "click bookshelf.open:" + title + "\nwait book_open=true pages_ready=true timeout=60\n"
                       "key Right\nwait page=1\nexpect error=none network=untrusted\n",
                   { "--policy", policy(run, 4, other_pins) }),

@@ -182,3 +182,20 @@ TEST(UserStore, erase_removes_key_and_files)
     EXPECT_FALSE(std::filesystem::exists(dir));
     EXPECT_FALSE(UserStore::exists(f.paths, "alice"));
 }
+
+TEST(UserStore, covers_are_kept_in_the_encrypted_store_and_bounded_in_size)
+{
+    test::StoreFixture f;
+    auto store = online(f);
+    drm::Bytes svg { '<', 's', 'v', 'g', '/', '>' };
+    EXPECT_FALSE(store->cover("title-1").value());
+    ASSERT_TRUE(store->save_cover({ "title-1", "image/svg+xml", svg, base::now_utc() }));
+    auto kept = store->cover("title-1").value();
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(kept->media_type, "image/svg+xml");
+    EXPECT_EQ(kept->image, svg);
+    auto too_large = store->save_cover({ "title-2", "image/png", drm::Bytes(store::UserStore::max_cover_bytes + 1, 0), base::now_utc() });
+    ASSERT_FALSE(too_large);
+    EXPECT_EQ(too_large.error().kind, store::ErrorKind::InvalidArgument);
+    EXPECT_FALSE(store->save_cover({ "title-3", "image/png", {}, base::now_utc() }));
+}

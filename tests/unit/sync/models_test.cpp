@@ -72,3 +72,12 @@ TEST(Models, unknown_problem_types_are_service_errors_and_known_ones_map)
     EXPECT_EQ(error_from_response(plain, "GET /x").kind, ErrorKind::HttpStatus);
     EXPECT_EQ(percent_encode("a b/ç"), "a%20b%2F%C3%A7");
 }
+
+TEST(Models, invalid_credentials_carry_the_attempts_left_in_the_message)
+{
+    HttpResponse response { 401, {},
+        R"({"type":"urn:hondana:problem:invalid-credentials","title":"Wrong login ID or password","status":401,"remaining_attempts":7})" };
+    auto error = error_from_response(response, "POST /v1/auth/login");
+    EXPECT_EQ(error.kind, ErrorKind::InvalidCredentials);
+    EXPECT_NE(error.message.find(" remaining_attempts=7"), std::string::npos) << error.message;
+}

@@ -143,6 +143,10 @@ public:
     // then takes every newer one from the service (last writer wins).
     [[nodiscard]] Result<PositionSyncReport> sync_positions();
 
+    // A title's cover: from the user's store, else (online) fetched from the
+    // service and kept there; nullopt offline when none was kept.
+    [[nodiscard]] Result<std::optional<store::Cover>> cover(std::string_view title_id);
+
     // Uploads pending audit events; returns how many the service accepted.
     [[nodiscard]] Result<int64_t> upload_audit();
     // Crypto-erases every user's store (keys first), then the device key and files.

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "hondana/base/time.h"
+#include "hondana/drm/crypto.h"
 #include "hondana/platform/key_store.h"
 #include "hondana/platform/paths.h"
 #include "hondana/store/device_store.h"
@@ -103,6 +104,14 @@ struct Annotation {
     base::Timestamp created_at;
 };
 
+// A title's cover as the service sent it (an image, shown on the bookshelf).
+struct Cover {
+    std::string title_id;
+    std::string media_type; // image/svg+xml, image/png or image/jpeg
+    drm::Bytes image;
+    base::Timestamp fetched_at;
+};
+
 enum class SignInMode { Online, Offline };
 
 class UserStore {
@@ -171,6 +180,10 @@ public:
     [[nodiscard]] Result<void> remove_bookmark(int64_t id);
     [[nodiscard]] Result<int64_t> add_annotation(const Annotation& annotation);
     [[nodiscard]] Result<std::vector<Annotation>> annotations(std::string_view title_id);
+    // Covers (at most max_cover_bytes each; InvalidArgument for more).
+    static constexpr size_t max_cover_bytes = 512 * 1024;
+    [[nodiscard]] Result<void> save_cover(const Cover& cover);
+    [[nodiscard]] Result<std::optional<Cover>> cover(std::string_view title_id);
     [[nodiscard]] Result<void> set_setting(std::string_view name, std::string_view value);
     [[nodiscard]] Result<std::optional<std::string>> setting(std::string_view name);
 

@@ -103,6 +103,12 @@ struct LicenceStatus {
     std::optional<base::Timestamp> potential_end;
 };
 
+// A title's cover (GET /v1/titles/{id}/cover): an SVG, PNG or JPEG image.
+struct CoverImage {
+    std::string media_type;
+    std::vector<uint8_t> bytes;
+};
+
 // A reading position as the service keeps it (PUT/GET /v1/positions).
 struct RemotePosition {
     std::string title_id;

@@ -69,6 +69,10 @@ public:
         std::string_view title_id, std::string_view locator, base::Timestamp updated_at);
     [[nodiscard]] Result<std::vector<RemotePosition>> positions();
 
+    // A title's cover (at most 512 KiB; MalformedResponse for a type that is
+    // not an image this reader draws).
+    [[nodiscard]] Result<CoverImage> cover(std::string_view title_id);
+
     // Uploads audit events (JSON objects); returns accepted_through.
     [[nodiscard]] Result<int64_t> upload_audit(const nlohmann::json& events);
     // Downloads protected content (see downloader.h), with the access token.
