@@ -21,5 +21,7 @@ void add_catalog_commands(CLI::App& cli, AdminContext& context, Action& action);
 void add_audit_commands(CLI::App& cli, AdminContext& context, Action& action);   // audit …
 void add_backup_commands(CLI::App& cli, AdminContext& context, Action& action);  // backup, restore
 void add_export_commands(CLI::App& cli, AdminContext& context, Action& action);  // export …
+// tenant erase, verify-report; after add_setup_commands (it adds to `tenant`).
+void add_erase_commands(CLI::App& cli, AdminContext& context, Action& action);
 
 }

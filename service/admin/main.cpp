@@ -15,7 +15,7 @@ int main(int argc, char** argv)
     cli.fallthrough(); // --data, --tenant and --yes may also come after the command
     AdminContext context;
     std::string data;
-    cli.add_option("--data", data, "Data directory")->required();
+    cli.add_option("--data", data, "Data directory (every command but verify-report)");
     cli.add_option("--tenant", context.tenant, "Tenant slug (default: the only tenant)");
     cli.add_flag("--yes", context.yes, "Do not ask for confirmation (for scripts)");
     Action action;
@@ -26,8 +26,13 @@ int main(int argc, char** argv)
     add_audit_commands(cli, context, action);
     add_backup_commands(cli, context, action);
     add_export_commands(cli, context, action);
+    add_erase_commands(cli, context, action);
     CLI11_PARSE(cli, argc, argv);
     context.data = data;
+    if (data.empty() && !cli.got_subcommand("verify-report")) {
+        std::cerr << "--data is required\n" << cli.help();
+        return ExitCode::usage;
+    }
     if (!action) {
         std::cerr << cli.help();
         return ExitCode::usage;
