@@ -115,7 +115,8 @@ void ClassSessionFollower::prepare(FollowedSession& followed, std::vector<Sessio
     if (!fetched)
         return failed(followed, fetched.error(), changes);
     followed.content_ready = true;
-    changes.push_back({ Kind::ContentReady, session.id, session.title_id, 0, {} });
+    changes.push_back(
+        { Kind::ContentReady, session.id, session.title_id, 0, "prefetched " + std::to_string(fetched->transferred) });
     if (auto reported = m_reader.report_session_state(session.id, "content-ready", std::nullopt); !reported)
         failed(followed, reported.error(), changes);
 }
@@ -130,7 +131,9 @@ void ClassSessionFollower::open(FollowedSession& followed, std::vector<SessionCh
     followed.opened = true;
     followed.problem.clear();
     followed.page = session.mode == "guided" ? session.page : std::max(followed.page, session.start_page);
-    changes.push_back({ Kind::Opened, session.id, session.title_id, followed.page, {} });
+    // With the content prefetched, the download at the bell only checks it: 0 bytes.
+    changes.push_back({ Kind::Opened, session.id, session.title_id, followed.page,
+        "downloaded " + std::to_string(downloaded->transferred) });
     if (auto reported = m_reader.report_session_state(session.id, "reading", followed.page); !reported)
         failed(followed, reported.error(), changes);
 }
