@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "api/api.h"
+#include "api/routes_metrics.h"
 #include "http/log.h"
 #include "http/server.h"
 #include "http/tls_context.h"
@@ -56,7 +57,8 @@ void schedule_session_starts(boost::asio::steady_timer& timer, lending::LendingS
         if (ec)
             return;
         if (auto started = service.sessions().start_due(); !started)
-            http::log_event(http::LogLevel::Failure, "sessions.start_failed", { { "reason", started.error().message } });
+            http::log_event(
+                http::LogLevel::Failure, "sessions.start_failed", { { "reason", started.error().message } });
         schedule_session_starts(timer, service);
     });
 }
@@ -105,9 +107,10 @@ int serve(lending::LendingService& service, const ServeOptions& options)
     }
     // Destroyed (its jobs finished) before the server, whose io_context its jobs answer through.
     auto password_pool = std::make_unique<lending::WorkerPool>(options.hash_threads, options.hash_queue);
-    auto router = api::make_router(service, *password_pool);
+    // Every answer is counted; GET /metrics answers loopback clients (api/routes_metrics.h).
+    auto handler = std::make_shared<api::MetricsHandler>(api::make_router(service, *password_pool), service);
     http::ServerOptions server_options { options.address, options.port, options.threads, options.limits };
-    auto server = http::Server::create(server_options, *tls, router);
+    auto server = http::Server::create(server_options, *tls, handler);
     if (!server) {
         std::cerr << "hondana-lending: " << server.error().message << "\n";
         return 1;

@@ -1,0 +1,109 @@
+// GET /metrics (REQ MON-1): the real service's counters after real traffic,
+// parsed as Prometheus parses the text format.
+
+#include "integration_fixture.h"
+
+#include <cstring>
+#include <map>
+#include <regex>
+#include <sstream>
+
+using namespace hondana;
+using namespace hondana::test;
+
+namespace {
+
+class OperationsMetrics : public ServiceTest { };
+
+struct Scrape {
+    std::map<std::string, double> samples; // "name{labels}" → value
+    std::map<std::string, std::string> types;
+};
+
+Scrape parse_exposition(const std::string& text)
+{
+    static const std::regex sample(
+        R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.e+]+|\+Inf|NaN)$)");
+    static const std::regex type(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram)$)");
+    Scrape scrape;
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::smatch match;
+        if (std::regex_match(line, match, type)) {
+            scrape.types[match[1]] = match[2];
+        } else if (line.rfind("# HELP ", 0) == 0) {
+            continue;
+        } else {
+            EXPECT_TRUE(std::regex_match(line, match, sample)) << "not a sample line: " << line;
+            if (match.empty())
+                continue;
+            std::string family = match[1];
+            for (auto suffix : { "_bucket", "_sum", "_count" })
+                if (family.size() > std::strlen(suffix) && family.ends_with(suffix)
+                    && scrape.types.count(family.substr(0, family.size() - std::strlen(suffix))))
+                    family = family.substr(0, family.size() - std::strlen(suffix));
+            EXPECT_TRUE(scrape.types.count(family)) << "no # TYPE before " << line;
+            scrape.samples[std::string(match[1]) + std::string(match[2])] = std::stod(match[3]);
+        }
+    }
+    return scrape;
+}
+
+double value(const Scrape& scrape, const std::string& key)
+{
+    auto found = scrape.samples.find(key);
+    EXPECT_NE(found, scrape.samples.end()) << key;
+    return found == scrape.samples.end() ? -2 : found->second;
+}
+
+}
+
+TEST_F(OperationsMetrics, counts_requests_sign_in_failures_lockouts_licences_and_backup_age)
+{
+    TlsClient anonymous(service());
+    auto first = parse_exposition(anonymous.get("/metrics").body);
+    EXPECT_EQ(value(first, "hondana_backup_age_seconds"), -1) << "no backup yet";
+    EXPECT_EQ(value(first, "hondana_licences_issued_total"), 0);
+
+    std::string output;
+    ASSERT_EQ(service().admin({ "tenant", "policy", "set", "lockout_threshold", "3" }, &output), 0) << output;
+    auto reader = signed_in(0, "student");
+    auto loan = reader.client->post("/v1/titles/" + service().titles()[0].id + "/borrow", nullptr, reader.access);
+    ASSERT_EQ(loan.status, 201u) << loan.body;
+    auto other = device_client(1);
+    auto wrong = service().user("student2");
+    wrong.password = "Not-The-Password-1!";
+    for (int i = 0; i < 4; ++i)
+        sign_in(*other, wrong);
+    ASSERT_EQ(service().admin({ "backup", "--to", (service().work_dir() / "backups").string() }, &output), 0) << output;
+
+    auto reply = anonymous.get("/metrics");
+    ASSERT_EQ(reply.status, 200u);
+    EXPECT_EQ(reply.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+    auto scrape = parse_exposition(reply.body);
+    EXPECT_EQ(value(scrape, R"(hondana_http_requests_total{route="/v1/auth/login",method="POST",status="200"})"), 1);
+    EXPECT_EQ(
+        value(scrape, R"(hondana_http_requests_total{route="/v1/titles/{id}/borrow",method="POST",status="201"})"), 1)
+        << "counted by route pattern, not by title";
+    EXPECT_EQ(value(scrape, R"(hondana_sign_in_failures_total{reason="invalid-credentials"})"), 2);
+    EXPECT_EQ(value(scrape, R"(hondana_sign_in_failures_total{reason="account-locked"})"), 2)
+        << "the third failure locks, the fourth is refused";
+    EXPECT_EQ(value(scrape, "hondana_lockout_refusals_total"), 2);
+    EXPECT_EQ(value(scrape, "hondana_accounts_locked"), 1);
+    EXPECT_EQ(value(scrape, "hondana_licences_issued_total"), 1);
+    EXPECT_EQ(value(scrape, "hondana_loans_active"), 1);
+    EXPECT_EQ(value(scrape, "hondana_event_streams_open"), 0);
+    EXPECT_GE(value(scrape, "hondana_backup_age_seconds"), 0);
+    EXPECT_GT(value(scrape, "hondana_backup_last_success_timestamp_seconds"), 1.7e9);
+    EXPECT_EQ(scrape.types["hondana_http_request_duration_seconds"], "histogram");
+    std::string login = R"(route="/v1/auth/login")";
+    double previous = 0;
+    for (auto le : { "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf" }) {
+        auto bucket = value(scrape, "hondana_http_request_duration_seconds_bucket{" + login + ",le=\"" + le + "\"}");
+        EXPECT_GE(bucket, previous) << "buckets are cumulative";
+        previous = bucket;
+    }
+    EXPECT_EQ(previous, value(scrape, "hondana_http_request_duration_seconds_count{" + login + "}"));
+    EXPECT_EQ(previous, 5) << "one sign-in and four refusals";
+}
