@@ -183,7 +183,11 @@ Result<std::unique_ptr<Document>> Document::open_package(std::shared_ptr<Engine>
     if (!plaintext)
         return fail(ErrorKind::SourceFailed,
             std::string(drm::error_code(plaintext.error().kind)) + ": " + plaintext.error().message);
-    return open_pdf(std::move(engine), std::move(*plaintext), options);
+    auto declared = declared_progression(*package);
+    auto document = TRY(open_pdf(std::move(engine), std::move(*plaintext), options));
+    if (declared)
+        document->state().progression = *declared;
+    return document;
 }
 
 Document::Document(std::unique_ptr<State> state)

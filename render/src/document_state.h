@@ -61,6 +61,10 @@ struct Document::State {
 // Reads /PageLabels and /ViewerPreferences /Direction of a PDF (caller holds the lock).
 [[nodiscard]] Result<void> read_pdf_catalog(Document::State& state);
 
+// The readingProgression a PDF package's manifest.json declares ("rtl" or
+// "ltr"); nullopt when it declares none (or "auto") or has no readable manifest.
+[[nodiscard]] std::optional<ReadingProgression> declared_progression(drm::Package& package);
+
 // What the OPF says that MuPDF 1.21 does not tell us.
 struct EpubInfo {
     std::vector<NavEntry> navigation;

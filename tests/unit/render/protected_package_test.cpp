@@ -1,7 +1,10 @@
 // Protected publications through drm packages: our segmented profile and the
 // LCP basic-profile fixtures, decrypted on demand under MuPDF.
 
+#include <zip.h>
+
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "fixtures.h"
 #include "hondana/drm/lcp.h"
@@ -124,4 +127,62 @@ TEST(ProtectedPackage, segmented_epub_package_opens_through_the_synthetic_zip)
     auto outline = (*document)->outline();
     ASSERT_TRUE(outline);
     EXPECT_EQ(outline->size(), 3u);
+}
+
+namespace {
+
+// Sets metadata.readingProgression in a PDF package's manifest.json (as a
+// publisher or another provider's LCPDF would), rewriting the ZIP with libzip.
+void declare_progression(const std::filesystem::path& package, const std::string& progression)
+{
+    auto file = drm::FileByteSource::open(package);
+    ASSERT_TRUE(file);
+    auto opened = drm::Package::open(std::move(*file));
+    ASSERT_TRUE(opened);
+    auto raw = (*opened)->open_raw("manifest.json");
+    ASSERT_TRUE(raw);
+    auto bytes = drm::read_all(**raw, 1 << 20);
+    ASSERT_TRUE(bytes);
+    auto manifest = nlohmann::json::parse(bytes->begin(), bytes->end());
+    manifest["metadata"]["readingProgression"] = progression;
+    static std::string text;
+    text = manifest.dump();
+    int error = 0;
+    zip_t* zip = zip_open(package.c_str(), 0, &error);
+    ASSERT_NE(zip, nullptr);
+    zip_source_t* source = zip_source_buffer(zip, text.data(), text.size(), 0);
+    ASSERT_GE(zip_file_add(zip, "manifest.json", source, ZIP_FL_OVERWRITE), 0);
+    ASSERT_EQ(zip_close(zip), 0);
+}
+
+}
+
+TEST(ProtectedPackage, a_pdf_package_that_declares_right_to_left_reads_right_to_left)
+{
+    drm::SecretBytes key(drm::Bytes(32, 0x29));
+    auto shared_key = std::make_shared<const drm::SecretBytes>(key.clone());
+    auto path = protect("fox-in-kyoto.pdf", key);
+    auto plain = Document::open_package(test::test_engine(), open_package(path), shared_key);
+    ASSERT_TRUE(plain) << plain.error().message;
+    EXPECT_EQ((*plain)->reading_progression(), ReadingProgression::LeftToRight);
+    declare_progression(path, "rtl");
+    auto declared = Document::open_package(test::test_engine(), open_package(path), shared_key);
+    ASSERT_TRUE(declared) << declared.error().message;
+    EXPECT_EQ((*declared)->reading_progression(), ReadingProgression::RightToLeft);
+    declare_progression(path, "auto");
+    EXPECT_EQ(Document::open_package(test::test_engine(), open_package(path), shared_key).value()->reading_progression(),
+        ReadingProgression::LeftToRight);
+}
+
+TEST(ProtectedPackage, a_declared_left_to_right_wins_over_the_pdfs_own_direction)
+{
+    drm::SecretBytes key(drm::Bytes(32, 0x31));
+    auto shared_key = std::make_shared<const drm::SecretBytes>(key.clone());
+    auto path = protect("kitsune-picture-book.pdf", key);
+    auto own = Document::open_package(test::test_engine(), open_package(path), shared_key);
+    ASSERT_TRUE(own) << own.error().message;
+    EXPECT_EQ((*own)->reading_progression(), ReadingProgression::RightToLeft) << "the picture book says R2L itself";
+    declare_progression(path, "ltr");
+    EXPECT_EQ(Document::open_package(test::test_engine(), open_package(path), shared_key).value()->reading_progression(),
+        ReadingProgression::LeftToRight);
 }
