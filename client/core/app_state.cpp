@@ -19,6 +19,8 @@ std::string_view screen_name(Screen screen)
         return "reader";
     case Screen::Settings:
         return "settings";
+    case Screen::Teacher:
+        return "teacher";
     }
     return "unknown";
 }
@@ -95,6 +97,7 @@ nlohmann::json to_json(const AppState& state)
         { "catalog", state.online.catalog.size() },
         { "catalog_loading", state.online.catalog_loading },
     };
+    add_classroom_json(state.classroom, out);
     return out;
 }
 

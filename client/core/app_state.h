@@ -15,11 +15,12 @@
 #include <nlohmann/json.hpp>
 
 #include "hondana/render/renderer.h"
+#include "core/class_session_state.h"
 #include "hondana/sync/sync_worker.h"
 
 namespace hondana::client {
 
-enum class Screen { Status, SignIn, Bookshelf, Catalog, Reader, Settings };
+enum class Screen { Status, SignIn, Bookshelf, Catalog, Reader, Settings, Teacher };
 [[nodiscard]] std::string_view screen_name(Screen screen);
 
 enum class FitMode { Page, Width };
@@ -138,6 +139,7 @@ struct AppState {
     OnlineState online;
     std::vector<LocalBook> local_books;
     uint64_t frame { 0 };
+    ClassroomState classroom; // class-wide reading sessions (issue 6)
 };
 
 // The queryable part of the state (screen, page, error, …) as JSON.

@@ -50,7 +50,8 @@ using Command = std::variant<command::Navigate, command::OpenLocalBook, command:
     command::SetTheme, command::ChangeTextSize, command::ShowPanel, command::Search, command::GoToHit,
     command::FollowLink, command::AddBookmark, command::RemoveBookmark, command::RequestPages, command::SetLanguage,
     command::SetUiTextScale, command::DismissError, command::Enrol, command::SignIn, command::SignInOffline,
-    command::SignOut, command::CatalogSearch, command::Borrow, command::Reserve, command::Download, command::ReturnLoan>;
+    command::SignOut, command::CatalogSearch, command::Borrow, command::Reserve, command::Download, command::ReturnLoan,
+    command::Classroom>;
 
 // Commands of one frame, applied in order after drawing.
 class Commands {

@@ -58,6 +58,14 @@ void OnlineSession::sync_positions()
 
 bool OnlineSession::available() const { return true; }
 
+void OnlineSession::post_reader_job(std::function<void(reader::Reader&)> job)
+{
+    post([job = std::move(job)](Core& core) {
+        if (core.reader)
+            job(*core.reader);
+    });
+}
+
 void OnlineSession::post(std::function<void(Core&)> job)
 {
     m_worker.post([core = m_core, job = std::move(job)] { job(*core); });
@@ -166,6 +174,8 @@ void OnlineSession::sign_in(std::string login_id, std::string password, std::str
             s.online.remaining_attempts.reset();
             s.online.offline_mode = signed_in->mode == store::SignInMode::Offline;
             s.online.user_name = signed_in->user.display_name;
+            s.classroom.staff = signed_in->user.role != "student";
+            s.classroom.classes = signed_in->user.classes;
             s.screen = Screen::Bookshelf;
         });
         if (signed_in)

@@ -17,6 +17,10 @@
 #include "core/reader_session.h"
 #include "hondana/sync/sync_worker.h"
 
+namespace hondana::reader {
+class Reader;
+}
+
 namespace hondana::client {
 
 struct OnlineOptions {
@@ -50,6 +54,8 @@ public:
     // Sends positions saved here and takes newer ones from the service (when
     // online); requests coalesce while one is queued.
     void sync_positions();
+    // Runs `job` on the online worker with the reader core (dropped before it opened).
+    void post_reader_job(std::function<void(reader::Reader&)> job);
     // Positions and bookmarks of the signed-in user (null before sign-in).
     [[nodiscard]] std::shared_ptr<PositionStore> positions() const { return m_positions; }
     [[nodiscard]] bool available() const;

@@ -21,6 +21,7 @@
 #include "views/settings_view.h"
 #include "views/signin_view.h"
 #include "views/status_view.h"
+#include "views/teacher_console_view.h"
 
 namespace hondana::client {
 
@@ -60,6 +61,7 @@ App::~App()
 {
     m_views.clear();
     m_reader.reset();
+    m_classroom.reset();
     m_online.reset();
     if (m_window) {
         m_texture_store.reset();
@@ -127,6 +129,7 @@ std::string App::start()
     m_views.push_back(std::make_unique<CatalogView>(*m_widgets, m_commands));
     m_views.push_back(std::make_unique<ReaderView>(*m_widgets, m_commands, *m_textures));
     m_views.push_back(std::make_unique<SettingsView>(*m_widgets, m_commands));
+    m_views.push_back(std::make_unique<TeacherConsoleView>(*m_widgets, m_commands));
 
     set_language(m_options.language.value_or("ja"));
     apply_theme_style();
@@ -135,6 +138,7 @@ std::string App::start()
     m_reader->set_position_store(m_local_positions);
     m_online = std::make_unique<OnlineSession>(OnlineOptions { m_options.policy, m_options.home, m_engine }, m_queue);
     m_online->start();
+    m_classroom = std::make_unique<ClassSessions>(m_queue, [online = m_online.get()](auto job) { online->post_reader_job(std::move(job)); });
     if (m_options.open) {
         BookSource source { "local:" + m_options.open->filename().string(), *m_options.open, std::nullopt, nullptr };
         if (m_options.passphrase_file) {
@@ -196,6 +200,7 @@ void App::frame()
         handle_event(event);
     while (auto work = m_queue.try_pop())
         (*work)(m_state);
+    update_classroom();
     if (m_fonts->rebuild_if_needed())
         ImGui::GetStyle().ScaleAllSizes(1.0f);
 

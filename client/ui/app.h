@@ -16,6 +16,7 @@
 #include "core/app_state.h"
 #include "core/commands.h"
 #include "core/message_catalog.h"
+#include "core/class_session.h"
 #include "core/online_session.h"
 #include "core/reader_session.h"
 #include "ui/fonts.h"
@@ -66,6 +67,8 @@ private:
     void update_font_size();
     void apply_theme_style();
     void load_local_books();
+    // Class sessions: the stream follows sign-in; a session opens the book and follows the page (app_classroom.cpp).
+    void update_classroom();
     [[nodiscard]] View& current_view();
     [[nodiscard]] nlohmann::json queried_state() const;
 
@@ -77,6 +80,7 @@ private:
     std::shared_ptr<render::Engine> m_engine;
     std::unique_ptr<ReaderSession> m_reader;
     std::unique_ptr<OnlineSession> m_online;
+    std::unique_ptr<ClassSessions> m_classroom;
     std::shared_ptr<PositionStore> m_local_positions; // while nobody is signed in (memory only)
     std::unique_ptr<ui::FontManager> m_fonts;
     std::unique_ptr<ui::Widgets> m_widgets;

@@ -74,6 +74,7 @@ void App::apply(Command command)
                    [&](command::Reserve& c) { m_online->reserve(c.title_id); },
                    [&](command::Download& c) { m_online->download(c.title_id); },
                    [&](command::ReturnLoan& c) { m_online->return_loan(c.loan_id); },
+                   [&](command::Classroom& c) { m_classroom->apply(c); },
                    [&](auto&) { apply_reader(command); },
                },
         command);
@@ -152,6 +153,7 @@ void App::after_page_change(int)
     auto& reader = m_state.reader;
     reader.pan_y = 0;
     m_reader->page_changed(m_state, visible_pages(reader.page, reader.page_count, reader.spread));
+    m_classroom->page_turned(reader.book_id, reader.page + 1);
 }
 
 }

@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include "views/session_banner.h"
+
 namespace hondana::client {
 
 View::View(ui::Widgets& widgets, Commands& commands)
@@ -39,6 +41,8 @@ void View::draw_navigation(const AppState& state)
         nav("nav.bookshelf", Screen::Bookshelf);
     if (state.online.signed_in && !state.online.offline_mode)
         nav("nav.catalog", Screen::Catalog);
+    if (state.classroom.staff && state.online.signed_in && !state.online.offline_mode)
+        nav("nav.teacher", Screen::Teacher);
     nav("nav.settings", Screen::Settings);
     if (state.online.signed_in && m_ui.button("nav.signout"))
         m_commands.push(command::SignOut {});
@@ -48,6 +52,7 @@ void View::draw_navigation(const AppState& state)
 
 void View::draw_banners(const AppState& state)
 {
+    draw_session_banner(m_ui, state);
     if (state.error) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.1f, 0.1f, 1));
         m_ui.text(state.error->message_key);

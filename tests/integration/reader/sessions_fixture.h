@@ -7,9 +7,8 @@
 #include <chrono>
 #include <memory>
 
-#include "hondana/base/time.h"
-#include "hondana/drm/crypto.h"
 #include "service_fixture.h"
+#include "totp_code.h"
 
 namespace hondana::test {
 
@@ -88,7 +87,7 @@ protected:
         auto enrolled = cli(tablet, { "enrol" });
         EXPECT_EQ(enrolled.exit_code, 0) << enrolled.err;
         auto who = account(login);
-        std::string input = who.at(1) + "\n" + (who.at(2).empty() ? "" : totp_now(who.at(2)) + "\n");
+        std::string input = who.at(1) + "\n" + (who.at(2).empty() ? "" : totp_code(who.at(2), totp_step_now()) + "\n");
         auto signed_in = cli(tablet, { "login", login }, input);
         EXPECT_EQ(signed_in.exit_code, 0) << signed_in.err;
         return who.at(1) + "\n";
@@ -101,40 +100,6 @@ protected:
         if (at == std::string::npos)
             return {};
         return out.substr(at + 8, out.find(' ', at + 8) - at - 8);
-    }
-
-private:
-    static drm::Bytes base32_decode(const std::string& text)
-    {
-        drm::Bytes out;
-        uint32_t buffer = 0;
-        int bits = 0;
-        for (char c : text) {
-            auto at = std::string_view("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567").find(c);
-            if (at == std::string_view::npos)
-                continue;
-            buffer = (buffer << 5) | static_cast<uint32_t>(at);
-            bits += 5;
-            if (bits >= 8) {
-                out.push_back(static_cast<uint8_t>(buffer >> (bits - 8)));
-                bits -= 8;
-            }
-        }
-        return out;
-    }
-    // RFC 6238 with HMAC-SHA256, 6 digits, 30 s (the demo's parameters).
-    static std::string totp_now(const std::string& secret)
-    {
-        auto step = static_cast<uint64_t>(base::now_utc().time_since_epoch().count() / 30);
-        drm::Bytes counter(8);
-        for (int i = 7; i >= 0; --i, step >>= 8)
-            counter[static_cast<size_t>(i)] = static_cast<uint8_t>(step & 0xff);
-        auto mac = *drm::hmac(drm::HmacHash::Sha256, base32_decode(secret), counter);
-        size_t offset = mac.back() & 0x0f;
-        uint32_t code
-            = ((mac[offset] & 0x7fu) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
-        auto digits = std::to_string(code % 1000000);
-        return std::string(6 - digits.size(), '0') + digits;
     }
 };
 
