@@ -206,7 +206,10 @@ Result<void> UserStore::erase_title(std::string_view title_id)
     TRY(platform::overwrite_and_remove(partial).map_error(detail::from_platform));
     auto content = TRY(m_db->prepare("DELETE FROM content WHERE title_id = ?;"));
     content.bind(1, title_id);
-    return content.run();
+    TRY(content.run());
+    auto cover = TRY(m_db->prepare("DELETE FROM covers WHERE title_id = ?;"));
+    cover.bind(1, title_id);
+    return cover.run();
 }
 
 Result<void> UserStore::save_position(const ReadingPosition& position)

@@ -168,7 +168,9 @@ TEST(UserStore, erase_title_removes_licence_then_content)
     std::ofstream(path) << "protected bytes";
     ASSERT_TRUE(store->save_licence({ "lic-1", "title-1", "{}", "active", now }));
     ASSERT_TRUE(store->save_content({ "title-1", path, 15, "00" }));
+    ASSERT_TRUE(store->save_cover({ "title-1", "image/png", drm::Bytes(8, 1), now }));
     ASSERT_TRUE(store->erase_title("title-1"));
+    EXPECT_FALSE(store->cover("title-1").value().has_value());
     EXPECT_FALSE(store->licence_for_title("title-1").value().has_value());
     EXPECT_FALSE(store->content("title-1").value().has_value());
     EXPECT_FALSE(std::filesystem::exists(path));

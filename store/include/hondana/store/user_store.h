@@ -163,7 +163,7 @@ public:
     [[nodiscard]] Result<void> save_content(const ContentRecord& content);
     [[nodiscard]] Result<std::optional<ContentRecord>> content(std::string_view title_id);
     // Erases a title's content key first (the licence row, which holds it
-    // wrapped), then its content file and records.
+    // wrapped), then its content file and records (its cover too).
     [[nodiscard]] Result<void> erase_title(std::string_view title_id);
 
     [[nodiscard]] Result<void> save_position(const ReadingPosition& position);
