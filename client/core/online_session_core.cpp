@@ -42,8 +42,10 @@ std::shared_ptr<const render::PageImage> cover_of(OnlineSession::Core& core, con
     if (!core.reader || !core.options.engine)
         return nullptr;
     auto cover = core.reader->cover(title_id);
+    if (!cover)
+        core.covers[title_id] = nullptr; // the service refused: not asked again this session
     if (!cover || !*cover)
-        return nullptr; // offline with none kept, or the service had none: the shelf shows the title only
+        return nullptr; // or offline with none kept: the shelf shows the title only
     auto image = render::render_image(
         core.options.engine, (*cover)->media_type, (*cover)->image, cover_width, cover_height);
     if (!image)
