@@ -1,9 +1,10 @@
-// audit export / verify.
+// audit export / verify / anomalies.
 
 #include <fstream>
 #include <iostream>
 
 #include "admin/commands.h"
+#include "lending/anomalies.h"
 #include "lending/audit.h"
 
 namespace hondana::admin {
@@ -12,6 +13,8 @@ namespace {
 
 struct AuditArgs {
     std::string output, head;
+    std::string since, until, hours, days, offset;
+    bool json { false };
 };
 
 lending::Result<void> record(
@@ -64,6 +67,55 @@ lending::Result<int> verify(AdminContext& context, const AuditArgs& args)
     return static_cast<int>(ExitCode::failed);
 }
 
+lending::Result<lending::AnomalyRules> anomaly_rules(const AuditArgs& args)
+{
+    lending::AnomalyRules rules;
+    if (!args.hours.empty())
+        TRY(lending::parse_school_hours(args.hours, rules.hours));
+    if (!args.days.empty())
+        TRY(lending::parse_school_days(args.days, rules.hours));
+    if (!args.offset.empty())
+        TRY(lending::parse_utc_offset(args.offset, rules.hours));
+    return rules;
+}
+
+lending::Result<base::Timestamp> time_argument(const std::string& text, base::Timestamp fallback)
+{
+    if (text.empty())
+        return fallback;
+    auto parsed = base::parse_rfc3339(text);
+    if (!parsed)
+        return lending::fail(lending::ErrorKind::InvalidArgument, text + " is not an RFC 3339 time");
+    return *parsed;
+}
+
+lending::Result<int> anomalies(AdminContext& context, const AuditArgs& args)
+{
+    auto* service = TRY(context.service());
+    auto rules = TRY(anomaly_rules(args));
+    auto until = TRY(time_argument(args.until, context.clock().now() + std::chrono::seconds(1))); // now included
+    auto since = TRY(time_argument(args.since, until - std::chrono::days(7)));
+    auto found = TRY(
+        service->store().read([&](storage::Database& db) { return lending::find_anomalies(db, rules, since, until); }));
+    for (const auto& anomaly : found) {
+        if (args.json) {
+            std::cout << nlohmann::json {
+                { "kind", anomaly.kind }, { "time", anomaly.time }, { "tenant", anomaly.tenant },
+                { "subject", anomaly.subject }, { "detail", anomaly.detail }, { "audit_seq", anomaly.seq }
+            }.dump() << "\n";
+        } else {
+            std::cout << anomaly.time << "  " << anomaly.kind << "  " << anomaly.tenant << "  " << anomaly.subject
+                      << "  " << anomaly.detail << " (audit entry " << anomaly.seq << ")\n";
+        }
+    }
+    std::cerr << found.size() << " anomalies from " << base::format_rfc3339(since) << " to "
+              << base::format_rfc3339(until) << "\n";
+    TRY(record(context, *service, "admin.audit.anomalies",
+        std::to_string(found.size()) + " found from " + base::format_rfc3339(since) + " to "
+            + base::format_rfc3339(until)));
+    return ExitCode::ok;
+}
+
 }
 
 void add_audit_commands(CLI::App& cli, AdminContext& context, Action& action)
@@ -81,6 +133,17 @@ void add_audit_commands(CLI::App& cli, AdminContext& context, Action& action)
         "--head", args->head, "SEQ:HASH recorded earlier (audit export prints it): detects a cut-off tail");
     verify_command->callback([&action, &context, args] {
         action = [&context, args] { return run(context, [&] { return verify(context, *args); }); };
+    });
+    auto* anomalies_command = audit->add_subcommand("anomalies",
+        "Sign-ins outside school hours, lockout bursts, one account on many devices, unusual licence rates (LOG-3)");
+    anomalies_command->add_option("--since", args->since, "RFC 3339 start (default: a week before --until)");
+    anomalies_command->add_option("--until", args->until, "RFC 3339 end (default: now)");
+    anomalies_command->add_option("--school-hours", args->hours, "Local school hours (default 07:00-18:00)");
+    anomalies_command->add_option("--school-days", args->days, "School days (default mon-fri)");
+    anomalies_command->add_option("--utc-offset", args->offset, "Local time's UTC offset (default +09:00)");
+    anomalies_command->add_flag("--json", args->json, "One JSON object per line");
+    anomalies_command->callback([&action, &context, args] {
+        action = [&context, args] { return run(context, [&] { return anomalies(context, *args); }); };
     });
 }
 

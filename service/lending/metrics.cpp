@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "lending/anomalies.h"
 #include "lending/backup.h"
 #include "lending/lending_service.h"
 
@@ -132,12 +133,32 @@ std::string Metrics::render_counters() const
     return out.str();
 }
 
+Result<std::map<std::string, int64_t>> Metrics::anomaly_counts(LendingService& service, base::Timestamp now) const
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_anomalies_at && now - *m_anomalies_at < std::chrono::minutes(1))
+            return m_anomalies;
+    }
+    auto found = TRY(service.store().read([&](storage::Database& db) {
+        return find_anomalies(db, AnomalyRules {}, now - std::chrono::hours(24), now + std::chrono::seconds(1));
+    }));
+    std::lock_guard lock(m_mutex);
+    m_anomalies = count_anomalies(found);
+    m_anomalies_at = now;
+    return m_anomalies;
+}
+
 Result<std::string> Metrics::render(LendingService& service, size_t open_streams, base::Timestamp now) const
 {
     auto gauges = TRY(read_gauges(service));
     std::ostringstream out;
     out << render_counters();
     render_gauges(out, gauges, service.data_dir(), open_streams, now);
+    help(out, "hondana_audit_anomalies", "gauge",
+        "Misuse seen in the audit log over the last 24 hours, by kind (school hours 07:00-18:00 JST, Mon-Fri)");
+    for (const auto& [kind, count] : TRY(anomaly_counts(service, now)))
+        out << "hondana_audit_anomalies{kind=\"" << kind << "\"} " << count << "\n";
     help(out, "hondana_up", "gauge", "1 while the service answers");
     out << "hondana_up 1\n";
     return out.str();

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -55,6 +56,9 @@ private:
         double sum { 0 };
     };
     [[nodiscard]] std::string render_counters() const;
+    // Anomalies of the last 24 hours (default rules), recounted at most once a minute.
+    [[nodiscard]] Result<std::map<std::string, int64_t>> anomaly_counts(
+        LendingService& service, base::Timestamp now) const;
 
     mutable std::mutex m_mutex;
     std::map<std::tuple<std::string, std::string, unsigned>, uint64_t> m_requests;
@@ -62,6 +66,8 @@ private:
     std::map<std::string, uint64_t> m_sign_in_failures; // by problem type
     uint64_t m_locked_refusals { 0 };
     uint64_t m_server_errors { 0 };
+    mutable std::optional<base::Timestamp> m_anomalies_at;
+    mutable std::map<std::string, int64_t> m_anomalies;
 };
 
 // A label value escaped for the text format (backslash, quote, newline).

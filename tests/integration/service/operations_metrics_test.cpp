@@ -107,3 +107,37 @@ TEST_F(OperationsMetrics, counts_requests_sign_in_failures_lockouts_licences_and
     EXPECT_EQ(previous, value(scrape, "hondana_http_request_duration_seconds_count{" + login + "}"));
     EXPECT_EQ(previous, 5) << "one sign-in and four refusals";
 }
+
+TEST_F(OperationsMetrics, a_lockout_burst_is_listed_by_the_cli_and_raised_in_metrics)
+{
+    std::string output;
+    ASSERT_EQ(service().admin({ "tenant", "policy", "set", "lockout_threshold", "3" }, &output), 0) << output;
+    auto client = device_client(0);
+    for (const auto* role : { "student", "student2", "teacher" }) {
+        auto user = service().user(role);
+        user.password = "Not-The-Password-1!";
+        for (int i = 0; i < 3; ++i)
+            sign_in(*client, user);
+    }
+    ASSERT_EQ(service().admin({ "audit", "anomalies", "--json" }, &output), 0) << output;
+    std::istringstream lines(output);
+    std::string line;
+    int bursts = 0;
+    while (std::getline(lines, line)) {
+        auto anomaly = nlohmann::json::parse(line, nullptr, false);
+        if (anomaly.is_discarded())
+            continue; // the summary on standard error
+        if (anomaly["kind"] == "lockout_burst") {
+            ++bursts;
+            EXPECT_NE(
+                anomaly["subject"].get<std::string>().find(service().user("teacher").login_id), std::string::npos);
+        }
+    }
+    EXPECT_EQ(bursts, 1) << output;
+
+    TlsClient anonymous(service());
+    auto scrape = parse_exposition(anonymous.get("/metrics").body);
+    EXPECT_EQ(value(scrape, R"(hondana_audit_anomalies{kind="lockout_burst"})"), 1);
+    EXPECT_GE(value(scrape, R"(hondana_audit_anomalies{kind="off_hours_sign_in"})"), 0);
+    EXPECT_EQ(value(scrape, R"(hondana_audit_anomalies{kind="licence_rate"})"), 0);
+}
