@@ -110,21 +110,6 @@ private:
     bool m_closed { false };
 };
 
-std::string_view status_name(sync::StreamStatus status)
-{
-    switch (status) {
-    case sync::StreamStatus::Connecting:
-        return "connecting";
-    case sync::StreamStatus::Connected:
-        return "connected";
-    case sync::StreamStatus::Waiting:
-        return "waiting";
-    case sync::StreamStatus::Stopped:
-        return "stopped";
-    }
-    return "stopped";
-}
-
 struct WatchOptions {
     std::string until; // a change name that ends the watch
     std::string last_event_id;
@@ -193,7 +178,7 @@ int watch(reader::Reader& reader, const WatchOptions& options)
     };
     callbacks.on_status = [&](sync::StreamStatus status, const std::optional<sync::Error>& error, auto delay) {
         (void)mailbox.post([&, status, error, delay] {
-            std::cout << "stream " << status_name(status) << (error ? " " + error->message : "")
+            std::cout << "stream " << sync::stream_status_name(status) << (error ? " " + error->message : "")
                       << (status == sync::StreamStatus::Waiting ? " retry_in_ms " + std::to_string(delay.count()) : "")
                       << std::endl;
             if (status == sync::StreamStatus::Stopped && error) {

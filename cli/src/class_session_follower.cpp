@@ -73,7 +73,7 @@ void ClassSessionFollower::session_event(const sync::SessionEvent& event, std::v
     if (event.kind == sync::SessionEvent::Kind::Ended || session.state == "ended") {
         m_sessions.erase(session.id);
         m_before_sync.erase(session.id);
-        changes.push_back({ Kind::Ended, session.id, session.title_id, 0, {} });
+        changes.push_back({ Kind::Ended, session.id, session.title_id, 0, ended_loan(session.title_id) });
         return;
     }
     auto [it, added] = m_sessions.try_emplace(session.id);
@@ -163,6 +163,19 @@ void ClassSessionFollower::student_state(const sync::RosterEntry& entry, std::ve
         *known = entry;
     changes.push_back({ Kind::Roster, entry.session_id, it->second.session.title_id, entry.page.value_or(0),
         entry.login_id + " " + entry.state });
+}
+
+std::string ClassSessionFollower::ended_loan(const std::string& title_id)
+{
+    if (m_role != SessionRole::Student)
+        return {};
+    // Refreshing the loans applies the returned licence: its key and content are erased here.
+    auto loans = m_reader.loans();
+    if (!loans)
+        return "unknown";
+    bool kept = std::any_of(loans->loans.begin(), loans->loans.end(),
+        [&](const sync::Loan& loan) { return loan.title_id == title_id && loan.status == "active"; });
+    return kept ? "kept" : "returned";
 }
 
 Result<void> ClassSessionFollower::page_turned(const std::string& session_id, int page)

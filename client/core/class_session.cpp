@@ -19,7 +19,20 @@ struct ClassSessions::Shared {
     uint64_t generation { 0 }; // a start() or stop() makes earlier jobs stale
     bool running { false };
     std::unique_ptr<sync::EventStream> stream;
+    std::vector<std::unique_ptr<sync::EventStream>> retiring; // stopped streams still to join
     std::unique_ptr<reader::ClassSessionFollower> follower;
+
+    // Joins the streams stop() retired (outside the lock: a stream's thread may be posting).
+    void join_retired()
+    {
+        std::vector<std::unique_ptr<sync::EventStream>> streams;
+        {
+            std::lock_guard lock(mutex);
+            streams.swap(retiring);
+        }
+        for (auto& retired : streams)
+            retired->stop();
+    }
 
     bool current(uint64_t job_generation)
     {
@@ -29,21 +42,6 @@ struct ClassSessions::Shared {
 };
 
 namespace {
-
-std::string_view status_name(sync::StreamStatus status)
-{
-    switch (status) {
-    case sync::StreamStatus::Connecting:
-        return "connecting";
-    case sync::StreamStatus::Connected:
-        return "connected";
-    case sync::StreamStatus::Waiting:
-        return "waiting";
-    case sync::StreamStatus::Stopped:
-        return "stopped";
-    }
-    return "stopped";
-}
 
 ClassroomSession view_of(const reader::FollowedSession& followed)
 {
@@ -80,6 +78,9 @@ void publish(MainQueue& queue, const reader::ClassSessionFollower& follower, std
                     classroom.banner_session.clear();
                     s.notice_key = "session.ended_notice";
                 }
+                if (change.detail == "returned")
+                    classroom.close_title = change.title_id; // the session loan is gone: so is the book
+
                 break;
             case Change::Kind::StartFailed:
                 classroom.refusal = change.detail;
@@ -148,7 +149,7 @@ ClassSessions::ClassSessions(MainQueue& queue, ReaderPoster post)
 {
 }
 
-ClassSessions::~ClassSessions() { stop(); }
+ClassSessions::~ClassSessions() { stop(Join::Here); }
 
 bool ClassSessions::running() const
 {
@@ -209,7 +210,7 @@ void ClassSessions::start(bool staff)
         };
         callbacks.on_status = [&queue](sync::StreamStatus status, const std::optional<sync::Error>& error,
                                   std::chrono::milliseconds delay) {
-            queue.push([name = std::string(status_name(status)), message = error ? error->message : "",
+            queue.push([name = std::string(sync::stream_status_name(status)), message = error ? error->message : "",
                            delay = static_cast<int>(delay.count())](AppState& s) {
                 s.classroom.stream = name;
                 s.classroom.stream_error = message;
@@ -222,20 +223,24 @@ void ClassSessions::start(bool staff)
     });
 }
 
-void ClassSessions::stop()
+void ClassSessions::stop(Join join)
 {
-    std::unique_ptr<sync::EventStream> stream;
     {
         std::lock_guard lock(m_shared->mutex);
-        if (!m_shared->running)
-            return;
-        m_shared->running = false;
-        ++m_shared->generation;
-        stream = std::move(m_shared->stream);
+        if (m_shared->running) {
+            m_shared->running = false;
+            ++m_shared->generation;
+            if (m_shared->stream)
+                m_shared->retiring.push_back(std::move(m_shared->stream));
+        }
     }
-    if (stream)
-        stream->stop(); // the access wait above sees the generation change and gives up
-    m_post([shared = m_shared](reader::Reader&) { shared->follower.reset(); });
+    // The access wait above sees the generation change and gives up, so a join never waits for the worker.
+    if (join == Join::Here)
+        m_shared->join_retired();
+    m_post([shared = m_shared](reader::Reader&) {
+        shared->join_retired();
+        shared->follower.reset();
+    });
     m_queue.push([](AppState& s) { s.classroom = ClassroomState {}; });
 }
 

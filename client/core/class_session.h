@@ -35,8 +35,11 @@ public:
 
     // After an online sign-in: opens the event stream. `staff` picks the role.
     void start(bool staff);
-    // Sign-out: closes the stream and forgets the sessions.
-    void stop();
+    // Sign-out: closes the stream and forgets the sessions. The stream's
+    // thread is joined on the online worker (Join::OnWorker, never blocking
+    // the UI thread) or here (Join::Here, when the worker is going away).
+    enum class Join { OnWorker, Here };
+    void stop(Join join = Join::OnWorker);
     [[nodiscard]] bool running() const;
 
     // Teacher console.

@@ -57,6 +57,7 @@ struct ClassroomState {
     bool busy { false };              // a teacher call is on its way
     std::optional<ClassroomOpen> open_request; // student: open this now
     std::optional<int> follow_page;            // student: go to this page (from 1)
+    std::optional<std::string> close_title;    // student: the session loan was returned: close this book
     std::string banner_session;                // student: the live session the banner names
 };
 

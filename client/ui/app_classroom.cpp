@@ -21,6 +21,8 @@ void App::update_classroom()
         m_state.screen = Screen::Reader;
         classroom.follow_page = request->page;
     }
+    if (auto title = std::exchange(classroom.close_title, std::nullopt); title && reader.book_id == *title)
+        apply(command::CloseBook {});
     const auto* session = banner_session(classroom);
     if (!classroom.follow_page || !session || !reader.open || reader.opening || reader.book_id != session->title_id)
         return;

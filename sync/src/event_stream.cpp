@@ -29,7 +29,7 @@ struct Connection {
     long status { 0 };
     HttpResponse error_response; // a non-200 answer, kept for its problem document
     std::chrono::steady_clock::time_point last_byte;
-    std::chrono::seconds idle_timeout { 50 };
+    std::chrono::seconds idle_timeout { 45 };
     const std::atomic<bool>* abort { nullptr };
     std::function<void(const SseEvent&)> deliver;
     std::function<void(const std::string&)> remember_id;

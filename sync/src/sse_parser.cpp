@@ -149,6 +149,21 @@ void ReconnectBackoff::set_base(std::chrono::milliseconds base)
     m_base = std::clamp(base, std::chrono::milliseconds(1), m_max);
 }
 
+std::string_view stream_status_name(StreamStatus status)
+{
+    switch (status) {
+    case StreamStatus::Connecting:
+        return "connecting";
+    case StreamStatus::Connected:
+        return "connected";
+    case StreamStatus::Waiting:
+        return "waiting";
+    case StreamStatus::Stopped:
+        return "stopped";
+    }
+    return "stopped";
+}
+
 bool is_permanent_stream_status(long status)
 {
     return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;

@@ -111,6 +111,10 @@ TEST_F(SessionsFlow, teacher_and_three_students_schedule_prefetch_start_guide_la
         EXPECT_EQ(watcher->wait(), 0) << watcher->errors();
         EXPECT_TRUE(contains(watcher->output(), "change ended session " + id)) << watcher->output();
     }
+    EXPECT_TRUE(contains(watchers[0]->output(), "change ended session " + id + " title " + title + " page 0 returned"))
+        << watchers[0]->output();
+    EXPECT_TRUE(contains(watchers[1]->output(), "change ended session " + id + " title " + title + " page 0 kept"))
+        << watchers[1]->output();
     auto first_loans = cli(students[0], { "loans" }, pw[0]);
     EXPECT_FALSE(contains(first_loans.out, "title " + title + " ")) << first_loans.out;
     auto own_loans = cli(students[1], { "loans" }, pw[1]);

@@ -46,7 +46,7 @@ struct SessionChange {
     std::string session_id;
     std::string title_id;
     int page { 0 };
-    std::string detail; // Failed: the error; StartFailed: who got no copy
+    std::string detail; // Failed: the error; StartFailed: who got no copy; Ended (student): "returned" or "kept" (an own loan)
 };
 
 [[nodiscard]] std::string_view session_change_name(SessionChange::Kind kind);
@@ -72,6 +72,7 @@ private:
     void follow_page(FollowedSession& followed, std::vector<SessionChange>& changes);
     void student_state(const sync::RosterEntry& entry, std::vector<SessionChange>& changes);
     void failed(FollowedSession& followed, const Error& error, std::vector<SessionChange>& changes);
+    [[nodiscard]] std::string ended_loan(const std::string& title_id);
 
     Reader& m_reader;
     SessionRole m_role;

@@ -109,7 +109,7 @@ struct StreamAccess {
 };
 
 struct EventStreamOptions {
-    std::chrono::seconds idle_timeout { 50 }; // the service sends a heartbeat every 20 s
+    std::chrono::seconds idle_timeout { 45 }; // the service lets at most 30 s pass without a byte
     std::chrono::milliseconds backoff_base { 1000 };
     std::chrono::milliseconds backoff_max { 60000 };
     SseLimits limits;
@@ -117,6 +117,8 @@ struct EventStreamOptions {
 };
 
 enum class StreamStatus { Connecting, Connected, Waiting, Stopped };
+// "connecting", "connected", "waiting", "stopped".
+[[nodiscard]] std::string_view stream_status_name(StreamStatus status);
 
 // How one connection ended.
 struct ConnectionEnd {
