@@ -509,6 +509,7 @@ int main(int argc, char** argv)
     Config config;
     add_options(cli, config);
     CLI11_PARSE(cli, argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // each figure as soon as it is known, also into a file
     auto descriptors = raise_file_limit(config);
     if (!descriptors)
         return 1;
@@ -530,7 +531,6 @@ int main(int argc, char** argv)
     auto seeding = Clock::now();
     std::printf("seeding %zu classes × %zu students and their teachers, each on an enrolled tablet…\n", config.classes,
         config.per_class);
-    std::fflush(stdout);
     if (!seed_school(service, { config.classes, config.per_class, config.seed_threads }, school))
         return 1;
     std::printf("seeded in %.0f s; service pid %d on 127.0.0.1:%u, %u cores shared with this generator\n\n",

@@ -93,12 +93,11 @@ Result<void> link(
 enum class LoanKind { Session, Own };
 
 Result<std::string> new_session_loan(storage::Database& db, base::Timestamp now, const ClassSessionView& session,
-    const Student& student, const std::string& actor, LoanKind kind)
+    const Student& student, const std::string& actor, LoanKind kind, const Tenant& tenant)
 {
     auto id = TRY(new_uuid());
     auto licence_id = TRY(new_uuid());
     auto now_text = base::format_rfc3339(now);
-    auto tenant = TRY(load_tenant(db, session.tenant_id));
     auto length = kind == LoanKind::Session
         ? std::chrono::duration_cast<std::chrono::seconds>(session_loan_length)
         : std::chrono::duration_cast<std::chrono::seconds>(std::chrono::days(tenant.policy.loan_days));
@@ -248,6 +247,7 @@ Result<LicensingPlan> plan_licences(
 Result<void> grant_licences(storage::Database& db, base::Timestamp now, const ClassSessionView& session,
     const LicensingPlan& plan, const std::string& actor)
 {
+    auto tenant = TRY(load_tenant(db, session.tenant_id));
     for (const auto& student : plan.own) {
         auto loan = TRY(active_loan(db, student.id, session.title_id));
         TRY(link(db, session.id, student.id, loan.value_or(""), true));
@@ -257,11 +257,11 @@ Result<void> grant_licences(storage::Database& db, base::Timestamp now, const Cl
         auto fulfil = TRY_DB(db.prepare("UPDATE reservations SET status = 'fulfilled', updated_at = ?1 WHERE id = ?2"));
         fulfil.bind(1, base::format_rfc3339(now)).bind(2, reservation.value_or(""));
         TRY_DB(fulfil.run());
-        auto loan = TRY(new_session_loan(db, now, session, student, actor, LoanKind::Own));
+        auto loan = TRY(new_session_loan(db, now, session, student, actor, LoanKind::Own, tenant));
         TRY(link(db, session.id, student.id, loan, true));
     }
     for (const auto& student : plan.new_loans) {
-        auto loan = TRY(new_session_loan(db, now, session, student, actor, LoanKind::Session));
+        auto loan = TRY(new_session_loan(db, now, session, student, actor, LoanKind::Session, tenant));
         TRY(link(db, session.id, student.id, loan, false));
     }
     return {};
