@@ -37,7 +37,7 @@ double rss_mib()
 void protect(const std::filesystem::path& input, const std::filesystem::path& output, const drm::SecretBytes& key)
 {
     if (input.extension() == ".pdf")
-        (void)drm::package_pdf(input, output, key.view(), { "bench", "urn:hondana:bench", "en" }).value();
+        (void)drm::package_pdf(input, output, key.view(), { "bench", "urn:hondana:bench", "en", "" }).value();
     else
         (void)drm::package_epub(input, output, key.view()).value();
 }

@@ -50,6 +50,8 @@ std::string pdf_manifest(const PackageMetadata& metadata)
         meta["identifier"] = metadata.identifier;
     if (!metadata.language.empty())
         meta["language"] = metadata.language;
+    if (!metadata.reading_progression.empty())
+        meta["readingProgression"] = metadata.reading_progression;
     nlohmann::json encrypted = {
         { "scheme", lcp_scheme },
         { "profile", hondana_device_profile },
@@ -179,6 +181,10 @@ Result<PackagedPublication> package_pdf(const std::filesystem::path& pdf, const 
 {
     if (content_key.size() != 32)
         return fail(ErrorKind::InvalidArgument, "packaging needs a 32-byte content key");
+    if (!metadata.reading_progression.empty() && metadata.reading_progression != "rtl"
+        && metadata.reading_progression != "ltr")
+        return fail(ErrorKind::InvalidValue,
+            "readingProgression must be rtl or ltr, not \"" + metadata.reading_progression + "\"");
     auto source = TRY(FileByteSource::open(pdf));
     std::array<uint8_t, 5> magic {};
     if (source->size() < magic.size() || !read_exact(*source, 0, magic)

@@ -9,7 +9,7 @@ namespace hondana::admin {
 namespace {
 
 struct CatalogArgs {
-    std::string file, title, author, language = "ja", id;
+    std::string file, title, author, language = "ja", progression, id;
     int reading_level { -1 };
     int64_t copies { 0 };
     int64_t class_set { 0 };
@@ -23,6 +23,7 @@ lending::Result<int> add_title(AdminContext& context, const CatalogArgs& args)
     spec.title = args.title;
     spec.author = args.author;
     spec.language = args.language;
+    spec.reading_progression = args.progression;
     if (args.reading_level >= 0)
         spec.reading_level = args.reading_level;
     int kinds = (args.copies > 0) + (args.class_set > 0) + (args.unlimited ? 1 : 0);
@@ -66,6 +67,9 @@ void add_catalog_commands(CLI::App& cli, AdminContext& context, Action& action)
     add->add_option("--title", args->title)->required();
     add->add_option("--author", args->author);
     add->add_option("--language", args->language)->capture_default_str();
+    add->add_option("--progression", args->progression,
+           "rtl or ltr: the page order of a PDF (right-to-left spreads for picture books and manga)")
+        ->check(CLI::IsMember({ "rtl", "ltr" }));
     add->add_option("--reading-level", args->reading_level);
     add->add_option("--copies", args->copies, "N simultaneous loans (default 1)");
     add->add_flag("--unlimited", args->unlimited, "Any number of simultaneous loans");

@@ -203,6 +203,11 @@ Result<TitleRecord> Catalog::add_title(const std::string& actor, std::string_vie
         return fail(ErrorKind::InvalidArgument, "copies must be 1-100000");
     auto tenant = TRY(m_store.read([&](storage::Database& db) { return load_tenant(db, tenant_slug); }));
     auto format = TRY(detect_format(title.source));
+    if (!title.reading_progression.empty() && format != "pdf")
+        return fail(ErrorKind::InvalidArgument,
+            "--progression is for PDFs; an EPUB declares it in its OPF (spine page-progression-direction)");
+    if (!title.reading_progression.empty() && title.reading_progression != "rtl" && title.reading_progression != "ltr")
+        return fail(ErrorKind::InvalidArgument, "the reading progression is rtl or ltr");
     auto id = TRY(new_uuid());
     auto content_key = drm::random_secret(drm::content_key_size);
     if (!content_key)
@@ -210,7 +215,8 @@ Result<TitleRecord> Catalog::add_title(const std::string& actor, std::string_vie
     auto file_name = id + (format == "pdf" ? ".lcpdf" : ".epub");
     auto output = m_content_dir / file_name;
     auto packaged = format == "pdf"
-        ? drm::package_pdf(title.source, output, content_key->view(), { title.title, "urn:uuid:" + id, title.language })
+        ? drm::package_pdf(title.source, output, content_key->view(),
+              { title.title, "urn:uuid:" + id, title.language, title.reading_progression })
         : drm::package_epub(title.source, output, content_key->view());
     if (!packaged)
         return fail(

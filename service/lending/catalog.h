@@ -55,6 +55,10 @@ struct NewTitle {
     std::string title;
     std::string author;
     std::string language { "ja" };
+    // "rtl" or "ltr": written into a PDF package's manifest (right-to-left
+    // spreads for picture books and manga); empty keeps the PDF's own. An
+    // EPUB declares it in its OPF, so it is refused for EPUBs.
+    std::string reading_progression;
     std::optional<int> reading_level;
     Holding holding { Holding::Copies };
     int64_t copies { 1 };

@@ -73,7 +73,7 @@ TEST(PackagePdf, round_trips_and_describes_the_package)
     Bytes pdf = sample_pdf(300000);
     write_file_bytes(dir / "in.pdf", pdf);
     SecretBytes key = test_key();
-    auto packaged = package_pdf(dir / "in.pdf", dir / "out.lcpdf", key.view(), { "Title", "urn:uuid:1", "ja" }, 8192);
+    auto packaged = package_pdf(dir / "in.pdf", dir / "out.lcpdf", key.view(), { "Title", "urn:uuid:1", "ja", "" }, 8192);
     ASSERT_TRUE(packaged) << packaged.error().message;
     EXPECT_EQ(packaged->format, PublicationFormat::Pdf);
     Bytes file = read_file_bytes(dir / "out.lcpdf");
@@ -107,7 +107,7 @@ TEST(PackagePdf, manifest_is_a_readium_manifest_naming_our_profile)
 {
     ScratchDir dir;
     write_file_bytes(dir / "in.pdf", sample_pdf(10));
-    ASSERT_TRUE(package_pdf(dir / "in.pdf", dir / "out.lcpdf", test_key().view(), { "本", "urn:uuid:2", "ja" }));
+    ASSERT_TRUE(package_pdf(dir / "in.pdf", dir / "out.lcpdf", test_key().view(), { "本", "urn:uuid:2", "ja", "" }));
     auto package = open_package(dir / "out.lcpdf");
     ASSERT_TRUE(package);
     Bytes text = resource(*package, "manifest.json", nullptr);
@@ -120,6 +120,26 @@ TEST(PackagePdf, manifest_is_a_readium_manifest_naming_our_profile)
     EXPECT_EQ(item["properties"]["encrypted"]["scheme"], "http://readium.org/2014/01/lcp");
     EXPECT_EQ(item["properties"]["encrypted"]["profile"], std::string(hondana_device_profile));
     EXPECT_EQ(item["properties"]["encrypted"]["algorithm"], std::string(segmented_gcm_uri));
+}
+
+TEST(PackagePdf, declares_the_reading_progression_only_when_given_and_refuses_other_values)
+{
+    ScratchDir dir;
+    write_file_bytes(dir / "in.pdf", sample_pdf(10));
+    auto progression_of = [&](const std::string& file) {
+        auto package = open_package(dir / file);
+        Bytes text = resource(*package, "manifest.json", nullptr);
+        return nlohmann::json::parse(text.begin(), text.end())["metadata"].value("readingProgression", "");
+    };
+    ASSERT_TRUE(package_pdf(dir / "in.pdf", dir / "rtl.lcpdf", test_key().view(), { "絵本", "urn:uuid:3", "ja", "rtl" }));
+    EXPECT_EQ(progression_of("rtl.lcpdf"), "rtl");
+    ASSERT_TRUE(package_pdf(dir / "in.pdf", dir / "plain.lcpdf", test_key().view(), { "本", "urn:uuid:4", "ja", "" }));
+    EXPECT_EQ(progression_of("plain.lcpdf"), "") << "not declared unless asked";
+    auto refused = package_pdf(dir / "in.pdf", dir / "up.lcpdf", test_key().view(), { "本", "urn:uuid:5", "ja", "ttb" });
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorKind::InvalidValue);
+    EXPECT_NE(refused.error().message.find("ttb"), std::string::npos) << refused.error().message;
+    EXPECT_FALSE(std::filesystem::exists(dir / "up.lcpdf"));
 }
 
 TEST(PackagePdf, needs_the_key_and_the_right_one)

@@ -43,7 +43,7 @@ std::filesystem::path protect(const std::string& sample, const drm::SecretBytes&
     auto input = test::sample_titles() / sample;
     auto output = test::sample_titles() / ("protected-" + sample);
     if (sample.ends_with(".pdf")) {
-        auto packaged = drm::package_pdf(input, output, key.view(), { "Sample", "urn:hondana:sample:test", "en" });
+        auto packaged = drm::package_pdf(input, output, key.view(), { "Sample", "urn:hondana:sample:test", "en", "" });
         EXPECT_TRUE(packaged) << (packaged ? "" : packaged.error().message);
     } else {
         auto packaged = drm::package_epub(input, output, key.view());

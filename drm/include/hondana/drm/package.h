@@ -114,6 +114,9 @@ struct PackageMetadata {
     std::string title;
     std::string identifier; // URN or UUID of the title
     std::string language;   // BCP 47, for example "ja"
+    // "rtl" or "ltr" as manifest.json's metadata.readingProgression; empty:
+    // not declared (the reader then follows the PDF's own /Direction).
+    std::string reading_progression;
 };
 
 // The result of packaging: what goes into the licence's publication link.
