@@ -79,7 +79,7 @@ lending::Result<nlohmann::json> add_titles(lending::LendingService& service, con
         else
             TRY(lending::write_sample_epub(path, sample.title, std::string("urn:hondana:sample:") + sample.file,
                 sample.language, chapters(sample.language)));
-        lending::NewTitle spec { path, sample.title, "Hondana", sample.language, sample.level, sample.holding,
+        lending::NewTitle spec { path, sample.title, "Hondana", sample.language, "", sample.level, sample.holding,
             sample.copies };
         auto added = TRY(service.catalog().add_title(actor, tenant, spec));
         titles.push_back({ { "id", added.id }, { "title", added.title }, { "format", added.format } });
