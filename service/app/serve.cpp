@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <iostream>
 
 #include <boost/asio/steady_timer.hpp>
@@ -90,6 +91,33 @@ bool parse_listen(const std::string& text, std::string& address, uint16_t& port)
     return ec == std::errc() && end == digits.data() + digits.size();
 }
 
+namespace {
+
+// The listening socket systemd passed (sd_listen_fds(3): LISTEN_PID is this
+// process, LISTEN_FDS = 1, the socket is fd 3), or -1 to bind --listen. The
+// variables are unset so no child inherits them. False for several sockets.
+bool inherited_socket(int& fd)
+{
+    fd = -1;
+    const char* pid = std::getenv("LISTEN_PID");
+    const char* fds = std::getenv("LISTEN_FDS");
+    if (!pid || !fds || std::string(pid) != std::to_string(::getpid()))
+        return true;
+    std::string count = fds;
+    ::unsetenv("LISTEN_PID");
+    ::unsetenv("LISTEN_FDS");
+    ::unsetenv("LISTEN_FDNAMES");
+    if (count != "1") {
+        std::cerr << "hondana-lending: systemd passed " << count << " sockets; the unit must pass exactly one\n";
+        return false;
+    }
+    fd = 3; // SD_LISTEN_FDS_START
+    http::log_event(http::LogLevel::Info, "server.socket_activated", { { "fd", fd } });
+    return true;
+}
+
+}
+
 int serve(lending::LendingService& service, const ServeOptions& options)
 {
     const auto& paths = service.pki().paths();
@@ -109,7 +137,9 @@ int serve(lending::LendingService& service, const ServeOptions& options)
     auto password_pool = std::make_unique<lending::WorkerPool>(options.hash_threads, options.hash_queue);
     // Every answer is counted; GET /metrics answers loopback clients (api/routes_metrics.h).
     auto handler = std::make_shared<api::MetricsHandler>(api::make_router(service, *password_pool), service);
-    http::ServerOptions server_options { options.address, options.port, options.threads, options.limits };
+    http::ServerOptions server_options { options.address, options.port, -1, options.threads, options.limits };
+    if (!inherited_socket(server_options.inherited_fd))
+        return 1;
     auto server = http::Server::create(server_options, *tls, handler);
     if (!server) {
         std::cerr << "hondana-lending: " << server.error().message << "\n";

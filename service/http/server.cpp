@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <sys/socket.h>
+
 #include <csignal>
 #include <thread>
 
@@ -31,28 +33,54 @@ Server::~Server()
     m_registry->detach();
 }
 
-Result<std::unique_ptr<Server>> Server::create(
-    const ServerOptions& options, std::shared_ptr<net::ssl::context> tls, std::shared_ptr<Handler> handler)
+Result<void> Server::bind(const ServerOptions& options)
 {
-    std::unique_ptr<Server> server(
-        new Server(options, std::move(tls), std::move(handler))); // raw-new: private constructor
     boost::system::error_code ec;
     auto address = net::ip::make_address(options.address, ec);
     if (ec)
         return fail(ErrorKind::Listen, "not an IP address: " + options.address);
     tcp::endpoint endpoint(address, options.port);
-    auto& acceptor = server->m_acceptor;
-    acceptor.open(endpoint.protocol(), ec);
+    m_acceptor.open(endpoint.protocol(), ec);
     if (!ec)
-        acceptor.set_option(net::socket_base::reuse_address(true), ec);
+        m_acceptor.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec)
-        acceptor.bind(endpoint, ec);
+        m_acceptor.bind(endpoint, ec);
     if (!ec)
-        acceptor.listen(net::socket_base::max_listen_connections, ec);
+        m_acceptor.listen(net::socket_base::max_listen_connections, ec);
     if (ec)
         return fail(ErrorKind::Listen,
             "cannot listen on " + options.address + ":" + std::to_string(options.port) + ": " + ec.message());
-    auto local = acceptor.local_endpoint(ec);
+    return {};
+}
+
+Result<void> Server::adopt(int fd)
+{
+    sockaddr_storage local {};
+    socklen_t length = sizeof local;
+    int type = 0, listening = 0;
+    socklen_t size = sizeof type;
+    bool stream = ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &size) == 0 && type == SOCK_STREAM;
+    size = sizeof listening;
+    bool accepting = ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0 && listening;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0 || !stream || !accepting
+        || (local.ss_family != AF_INET && local.ss_family != AF_INET6))
+        return fail(ErrorKind::Listen,
+            "file descriptor " + std::to_string(fd) + " is not a listening TCP socket (socket activation)");
+    boost::system::error_code ec;
+    m_acceptor.assign(local.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+    if (ec)
+        return fail(ErrorKind::Listen, "cannot take over the inherited socket: " + ec.message());
+    return {};
+}
+
+Result<std::unique_ptr<Server>> Server::create(
+    const ServerOptions& options, std::shared_ptr<net::ssl::context> tls, std::shared_ptr<Handler> handler)
+{
+    std::unique_ptr<Server> server(
+        new Server(options, std::move(tls), std::move(handler))); // raw-new: private constructor
+    TRY(options.inherited_fd >= 0 ? server->adopt(options.inherited_fd) : server->bind(options));
+    boost::system::error_code ec;
+    auto local = server->m_acceptor.local_endpoint(ec);
     server->m_address = local.address().to_string();
     server->m_port = local.port();
     server->wait_for_signal();

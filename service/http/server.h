@@ -52,6 +52,9 @@ private:
 struct ServerOptions {
     std::string address { "127.0.0.1" };
     uint16_t port { 8443 }; // 0 picks a free port (see local_port())
+    // A listening TCP socket to serve instead of binding address:port (socket
+    // activation: systemd binds port 443 and passes it; the server owns it then).
+    int inherited_fd { -1 };
     size_t threads { 2 };
     Limits limits;
 };
@@ -85,6 +88,8 @@ private:
         const ServerOptions& options, std::shared_ptr<boost::asio::ssl::context> tls, std::shared_ptr<Handler> handler);
     void accept();
     void wait_for_signal();
+    [[nodiscard]] Result<void> bind(const ServerOptions& options);
+    [[nodiscard]] Result<void> adopt(int fd);
 
     boost::asio::io_context m_io;
     std::shared_ptr<boost::asio::ssl::context> m_tls;
