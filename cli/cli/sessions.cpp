@@ -181,6 +181,8 @@ int watch(reader::Reader& reader, const WatchOptions& options)
             std::cout << "stream " << sync::stream_status_name(status) << (error ? " " + error->message : "")
                       << (status == sync::StreamStatus::Waiting ? " retry_in_ms " + std::to_string(delay.count()) : "")
                       << std::endl;
+            if (status == sync::StreamStatus::Connected)
+                done = done || print_changes(follower.retry_pending(), options);
             if (status == sync::StreamStatus::Stopped && error) {
                 exit = report(reader::from_sync(*error));
                 done = true;

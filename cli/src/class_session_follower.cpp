@@ -165,6 +165,21 @@ void ClassSessionFollower::student_state(const sync::RosterEntry& entry, std::ve
         entry.login_id + " " + entry.state });
 }
 
+std::vector<SessionChange> ClassSessionFollower::retry_pending()
+{
+    std::vector<SessionChange> changes;
+    if (m_role != SessionRole::Student)
+        return changes;
+    for (auto& [id, followed] : m_sessions) {
+        if (followed.problem.empty())
+            continue;
+        prepare(followed, changes);
+        if (followed.session.state == "live" && !followed.opened)
+            open(followed, changes);
+    }
+    return changes;
+}
+
 std::string ClassSessionFollower::ended_loan(const std::string& title_id)
 {
     if (m_role != SessionRole::Student)

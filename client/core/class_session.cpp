@@ -140,6 +140,58 @@ reader::Result<sync::ClassSession> teacher_call(reader::Reader& core, const comm
     return reader::fail(reader::ErrorKind::Usage, "unknown console action");
 }
 
+// Runs `work` with the follower on the online worker while `generation` is current.
+void with_follower(const std::weak_ptr<ClassSessions::Shared>& weak, uint64_t generation, const ReaderPoster& post,
+    MainQueue& queue, std::function<std::vector<Change>(reader::ClassSessionFollower&)> work)
+{
+    post([weak, generation, &queue, work = std::move(work)](reader::Reader&) {
+        auto alive = weak.lock();
+        if (alive && alive->current(generation) && alive->follower)
+            publish(queue, *alive->follower, work(*alive->follower));
+    });
+}
+
+// The stream's callbacks: access and events go through the online worker
+// (the reader core is used there only), statuses straight to the main thread.
+sync::EventStreamCallbacks stream_callbacks(
+    std::weak_ptr<ClassSessions::Shared> weak, uint64_t generation, ReaderPoster post, MainQueue& queue)
+{
+    sync::EventStreamCallbacks callbacks;
+    callbacks.access = [weak, generation, post]() -> sync::Result<sync::StreamAccess> {
+        auto promise = std::make_shared<std::promise<sync::Result<sync::StreamAccess>>>();
+        auto future = promise->get_future();
+        post([promise](reader::Reader& core) { promise->set_value(access_from(core)); });
+        while (future.wait_for(100ms) != std::future_status::ready) {
+            auto alive = weak.lock();
+            if (!alive || !alive->current(generation))
+                return sync::fail(sync::ErrorKind::Cancelled, "class sessions stopped");
+        }
+        return future.get();
+    };
+    callbacks.on_event = [weak, generation, post, &queue](const sync::SseEvent& event) {
+        with_follower(weak, generation, post, queue, [event](reader::ClassSessionFollower& follower) {
+            auto decoded = sync::parse_session_event(event.type, event.data);
+            if (!decoded)
+                return std::vector<Change> {}; // skipped; the next snapshot repairs the picture
+            decoded->id = event.id;
+            return follower.apply(*decoded);
+        });
+    };
+    callbacks.on_status = [weak, generation, post, &queue](sync::StreamStatus status,
+                              const std::optional<sync::Error>& error, std::chrono::milliseconds delay) {
+        if (status == sync::StreamStatus::Connected)
+            with_follower(weak, generation, post, queue,
+                [](reader::ClassSessionFollower& follower) { return follower.retry_pending(); });
+        queue.push([name = std::string(sync::stream_status_name(status)), message = error ? error->message : "",
+                       delay = static_cast<int>(delay.count())](AppState& s) {
+            s.classroom.stream = name;
+            s.classroom.stream_error = message;
+            s.classroom.retry_in_ms = delay;
+        });
+    };
+    return callbacks;
+}
+
 }
 
 ClassSessions::ClassSessions(MainQueue& queue, ReaderPoster post)
@@ -174,7 +226,8 @@ void ClassSessions::start(bool staff)
         if (!shared || !shared->current(generation))
             return;
         auto tls = core.event_stream_tls();
-        auto stream = tls ? sync::EventStream::create(std::move(*tls)) : sync::fail(sync::ErrorKind::Unreachable, tls.error().message);
+        auto stream = tls ? sync::EventStream::create(std::move(*tls))
+                          : sync::fail(sync::ErrorKind::Unreachable, tls.error().message);
         if (!stream) {
             queue.push([message = stream.error().message](AppState& s) {
                 s.classroom.stream = "stopped";
@@ -184,40 +237,7 @@ void ClassSessions::start(bool staff)
         }
         shared->follower = std::make_unique<reader::ClassSessionFollower>(
             core, staff ? reader::SessionRole::Staff : reader::SessionRole::Student);
-        sync::EventStreamCallbacks callbacks;
-        callbacks.access = [weak, generation, post]() -> sync::Result<sync::StreamAccess> {
-            auto promise = std::make_shared<std::promise<sync::Result<sync::StreamAccess>>>();
-            auto future = promise->get_future();
-            post([promise](reader::Reader& reader_core) { promise->set_value(access_from(reader_core)); });
-            while (future.wait_for(100ms) != std::future_status::ready) {
-                auto alive = weak.lock();
-                if (!alive || !alive->current(generation))
-                    return sync::fail(sync::ErrorKind::Cancelled, "class sessions stopped");
-            }
-            return future.get();
-        };
-        callbacks.on_event = [weak, generation, post, &queue](const sync::SseEvent& event) {
-            post([weak, generation, event, &queue](reader::Reader&) {
-                auto alive = weak.lock();
-                if (!alive || !alive->current(generation) || !alive->follower)
-                    return;
-                auto decoded = sync::parse_session_event(event.type, event.data);
-                if (!decoded)
-                    return; // a malformed event is skipped; the next snapshot repairs the picture
-                decoded->id = event.id;
-                publish(queue, *alive->follower, alive->follower->apply(*decoded));
-            });
-        };
-        callbacks.on_status = [&queue](sync::StreamStatus status, const std::optional<sync::Error>& error,
-                                  std::chrono::milliseconds delay) {
-            queue.push([name = std::string(sync::stream_status_name(status)), message = error ? error->message : "",
-                           delay = static_cast<int>(delay.count())](AppState& s) {
-                s.classroom.stream = name;
-                s.classroom.stream_error = message;
-                s.classroom.retry_in_ms = delay;
-            });
-        };
-        (*stream)->start(std::move(callbacks));
+        (*stream)->start(stream_callbacks(weak, generation, post, queue));
         std::lock_guard lock(shared->mutex);
         shared->stream = std::move(*stream);
     });

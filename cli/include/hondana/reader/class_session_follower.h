@@ -59,6 +59,9 @@ public:
     // (no network, a refused licence) is reported as a Failed change and
     // kept in the session's `problem`, never thrown away silently.
     [[nodiscard]] std::vector<SessionChange> apply(const sync::SessionEvent& event);
+    // Tries again what failed here (a prefetch or a licence while the network
+    // was away); call it when the stream has connected again.
+    [[nodiscard]] std::vector<SessionChange> retry_pending();
     // The student turned a page (free mode): reports it.
     [[nodiscard]] Result<void> page_turned(const std::string& session_id, int page);
 
