@@ -101,7 +101,7 @@ TEST_F(SessionsUi, teacher_console_starts_a_guided_session_and_a_students_tablet
     auto console = sign_in("t-sato", true, first_step)
         + "click nav.teacher\nwait screen=teacher staff=true\nexpect sessions=0\n"
           "click session.class_pick:5年1組\nclick session.load_titles\nwait catalog_loading=false timeout=60\n"
-          "frames 3\nclick session.title_pick:" + m_title + "\nclick session.mode.guided\nframes 2\nclick session.create\n"
+          "frames 3\nclick session.title_pick:" + m_title + "\nclick session.mode.guided\nframes 3\nscreenshot form.png\nstate form.json\nclick session.create\n"
           "wait sessions_live=1 session_busy=false session_roster=4 timeout=60\nexpect session_refusal=none\nframes 5\n"
           "screenshot console.png\nstate console.json\n";
     ASSERT_EQ(teacher.run(console, { "--policy", policy(teacher, 0) }), 0) << teacher.output();
@@ -126,6 +126,11 @@ TEST_F(SessionsUi, teacher_console_starts_a_guided_session_and_a_students_tablet
     ASSERT_EQ(teacher.run(roster, { "--policy", policy(teacher, 0) }), 0) << teacher.output();
     ASSERT_EQ(student_done.get(), 0) << student.output();
 
+    // The form before starting: class, title and mode chosen, the start button there.
+    auto form = teacher.state("form.json");
+    EXPECT_EQ(form["sessions"], 0);
+    EXPECT_GT(control(form, "session.create")[2], 0);
+    EXPECT_GT(control(form, "session.title_pick:" + m_title)[2], 0);
     // The console: the session and its roster drawn where the state says.
     auto console_state = teacher.state("console.json");
     EXPECT_EQ(console_state["screen"], "teacher");
