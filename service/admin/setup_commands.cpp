@@ -1,9 +1,11 @@
-// pki init/backup-key, tenant add/list/policy, school add, class add.
+// pki init/rotate-tls/backup-key, tenant add/list/policy, school add, class add.
 
 #include <iostream>
 
 #include "admin/commands.h"
+#include "lending/audit.h"
 #include "lending/pki.h"
+#include "lending/pki_rotation.h"
 
 namespace hondana::admin {
 
@@ -13,6 +15,7 @@ struct SetupArgs {
     lending::PkiOptions pki;
     std::vector<std::string> dns, ips;
     std::string slug, name, school, key, value;
+    std::string root_key, backup_key;
 };
 
 lending::Result<int> pki_init(AdminContext& context, const SetupArgs& args)
@@ -35,6 +38,34 @@ lending::Result<int> pki_init(AdminContext& context, const SetupArgs& args)
               << "Move " << (summary.paths.dir / "offline").string()
               << " (root key, backup TLS key, operator backup key) off this machine to offline storage now;\n"
                  "the service does not need it to run.\n";
+    return ExitCode::ok;
+}
+
+lending::Result<int> rotate_tls(AdminContext& context, const SetupArgs& args)
+{
+    lending::PkiPaths paths { lending::DataDir { context.data }.pki() };
+    lending::TlsRotation rotation { args.root_key.empty() ? paths.root_key() : std::filesystem::path(args.root_key),
+        args.backup_key.empty() ? paths.tls_backup_key() : std::filesystem::path(args.backup_key), args.dns, args.ips,
+        args.pki.organization };
+    if (!context.confirm("replace the service's TLS key by its backup key and make a new backup key"))
+        return static_cast<int>(ExitCode::declined);
+    auto pins = TRY(lending::rotate_tls_key(paths, rotation, context.clock().now()));
+    auto* service = TRY(context.service());
+    lending::AuditEntry entry { .actor = context.actor(),
+        .action = "admin.pki.rotate_tls",
+        .target = "tls",
+        .before = nlohmann::json { { "tls_spki_pins", { pins.retired, pins.current } } }.dump(),
+        .after = nlohmann::json { { "tls_spki_pins", { pins.current, pins.backup } } }.dump() };
+    auto recorded = service->store().write([&](storage::Database& db) -> lending::Result<void> {
+        return lending::append_audit(db, context.clock().now(), entry).map([](const auto&) {});
+    });
+    if (!recorded)
+        return tl::make_unexpected(recorded.error());
+    std::cout << "TLS key rotated.\n  retired " << pins.retired << "\n  current " << pins.current
+              << " (the readers' backup pin until now: they keep connecting)\n  backup  " << pins.backup << "\n"
+              << "Restart hondana-lending to serve the new certificate, push tls_spki_pins [" << pins.current << ", "
+              << pins.backup << "] to the tablets before the next rotation, and move "
+              << (paths.dir / "offline").string() << " (and the root key) offline again.\n";
     return ExitCode::ok;
 }
 
@@ -82,6 +113,15 @@ void add_setup_commands(CLI::App& cli, AdminContext& context, Action& action)
     init->add_option("--dns", args->dns, "DNS names of the service (TLS certificate); default localhost");
     init->add_option("--ip", args->ips, "IP addresses of the service (TLS certificate); default 127.0.0.1 and ::1");
     init->callback(set([](AdminContext& c, const SetupArgs& a) { return pki_init(c, a); }));
+    auto* rotate = pki->add_subcommand("rotate-tls",
+        "Promote the backup TLS key (readers pin it already), make a new backup key (needs the root key)");
+    rotate->add_option("--dns", args->dns, "DNS names of the service (new TLS certificate)");
+    rotate->add_option("--ip", args->ips, "IP addresses of the service (new TLS certificate)");
+    rotate->add_option("--root-key", args->root_key, "The root's private key (default pki/offline/root.key)");
+    rotate->add_option("--backup-key", args->backup_key, "The backup TLS key (default pki/offline/tls-backup.key)");
+    rotate->add_option("--organization", args->pki.organization, "Organisation name in the certificate")
+        ->capture_default_str();
+    rotate->callback(set([](AdminContext& c, const SetupArgs& a) { return rotate_tls(c, a); }));
     pki->add_subcommand("backup-key", "Make the operator backup key pair (for a PKI made before backups)")
         ->callback(set([](AdminContext& c, const SetupArgs&) -> lending::Result<int> {
             lending::PkiPaths paths { lending::DataDir { c.data }.pki() };
