@@ -47,6 +47,12 @@ Result<Tenant> check_scope(LendingService& service, const EraseOptions& options)
             "this data directory holds the tenants " + names + ": tenant erase takes a directory of the one tenant "
                 + options.tenant + " (its PKI is shared by all of them)");
     }
+    for (const auto& key : options.extra_keys) {
+        std::error_code ec;
+        auto status = std::filesystem::symlink_status(key, ec);
+        if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+            return fail(ErrorKind::InvalidArgument, key.string() + " is not a key file");
+    }
     std::vector<std::filesystem::path> erased = { service.data_dir().root };
     erased.insert(erased.end(), options.backups.begin(), options.backups.end());
     erased.insert(erased.end(), options.logs.begin(), options.logs.end());

@@ -102,12 +102,18 @@ TEST_F(OperationsErase, erases_keys_data_backups_and_logs_and_signs_a_report)
     EXPECT_NE(output.find("altered"), std::string::npos) << output;
 }
 
-TEST_F(OperationsErase, refuses_a_report_inside_what_it_erases_and_changes_nothing)
+TEST_F(OperationsErase, refuses_a_report_inside_what_it_erases_or_a_bad_key_file_and_changes_nothing)
 {
     std::string output;
     auto inside = service().data_dir() / "report.json";
     EXPECT_EQ(service().admin({ "tenant", "erase", "--report", inside.string() }, &output), 1);
     EXPECT_NE(output.find("would be erased"), std::string::npos) << output;
+    auto outside = service().work_dir() / "report.json";
+    EXPECT_EQ(
+        service().admin(
+            { "tenant", "erase", "--report", outside.string(), "--key-file", service().work_dir().string() }, &output),
+        1);
+    EXPECT_NE(output.find("not a key file"), std::string::npos) << output;
     auto session = signed_in(0, "admin");
     EXPECT_FALSE(session.access.empty()) << "the administrator still signs in: nothing was erased";
 }
