@@ -54,9 +54,10 @@ protected:
 };
 
 // hondana-admin with its own --data (the harness's admin() always names the harness's).
-int admin_on(const fs::path& data, const std::string& args, std::string& output)
+int admin_on(const fs::path& data, const std::string& args, std::string& output, const std::string& environment = {})
 {
-    std::string command = std::string(HONDANA_ADMIN_BINARY) + " --data " + data.string() + " " + args + " 2>&1";
+    std::string command = (environment.empty() ? "" : "env " + environment + " ") + std::string(HONDANA_ADMIN_BINARY)
+        + " --data " + data.string() + " " + args + " 2>&1";
     FILE* pipe = ::popen(command.c_str(), "r");
     std::array<char, 4096> buffer {};
     while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
@@ -237,4 +238,26 @@ TEST_F(OperationsDrill, restore_refuses_another_operator_key_a_tampered_file_and
             { "restore", "--from", generation.string(), "--operator-key", offline_operator_key().string() }, &output),
         1);
     EXPECT_NE(output.find("not empty"), std::string::npos) << output;
+}
+
+TEST_F(OperationsDrill, restore_keys_the_database_with_the_systemd_credential_when_present)
+{
+    std::string output;
+    ASSERT_EQ(backup(&output), 0) << output;
+    auto credentials = service().work_dir() / "credentials";
+    fs::create_directories(credentials);
+    std::ofstream(credentials / "hondana-db-key") << std::string(64, 'a') << "\n";
+    fs::permissions(credentials / "hondana-db-key", fs::perms::owner_read | fs::perms::owner_write);
+    auto target = service().work_dir() / "restored";
+    ASSERT_EQ(
+        admin_on(target,
+            "restore --from " + generations().front().string() + " --operator-key " + offline_operator_key().string(),
+            output, "CREDENTIALS_DIRECTORY=" + credentials.string()),
+        0)
+        << output;
+    EXPECT_FALSE(fs::exists(target / "keys" / "database.key")) << "no key file beside the data: systemd holds it";
+    output.clear();
+    EXPECT_EQ(admin_on(target, "audit verify", output, "CREDENTIALS_DIRECTORY=" + credentials.string()), 0) << output;
+    output.clear();
+    EXPECT_NE(admin_on(target, "audit verify", output), 0) << "without the credential the database does not open";
 }
