@@ -422,6 +422,7 @@ bool Run::bell_phase(const std::string& title)
     for (size_t f = 0; f < m_config.fetchers; ++f)
         fetchers.emplace_back([&] { fetch_worker(queue, results); });
     auto before = process_usage(m_service.pid());
+    auto own_before = own_cpu();
     auto began = Clock::now();
     ring_bell(title, results);
     settle(results);
@@ -441,6 +442,8 @@ bool Run::bell_phase(const std::string& title)
     }
     m_arrivals.reset("", students, classes); // no more fetches
     report_bell(results, notified, seconds, before, after);
+    std::printf("    this generator used %.1f s of CPU (%.0f%% of one core)\n", own_cpu() - own_before,
+        100 * (own_cpu() - own_before) / seconds);
     return results.start_errors == 0 && results.licence_errors == 0 && results.licensed == students;
 }
 
