@@ -8,39 +8,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hondana/base/unique_fd.h"
+
 namespace hondana::platform {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-// Owns a file descriptor.
-class Fd {
-public:
-    explicit Fd(int fd)
-        : m_fd(fd)
-    {
-    }
-    ~Fd()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    [[nodiscard]] int get() const { return m_fd; }
-    [[nodiscard]] bool valid() const { return m_fd >= 0; }
-    // Closes now and reports failure (close can report a deferred write error).
-    [[nodiscard]] bool close_checked()
-    {
-        int fd = m_fd;
-        m_fd = -1;
-        return ::close(fd) == 0;
-    }
-
-private:
-    int m_fd;
-};
+using Fd = base::UniqueFd;
 
 auto io_failure(const std::string& what, const fs::path& path)
 {
@@ -108,7 +84,7 @@ Result<drm::Bytes> read_file(const fs::path& path, uint64_t max_bytes)
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.valid())
         return io_failure("cannot open", path);
-    struct stat info {};
+    struct stat info { };
     if (::fstat(fd.get(), &info) != 0)
         return io_failure("cannot stat", path);
     if (!S_ISREG(info.st_mode))
@@ -139,7 +115,7 @@ Result<std::string> read_text_file(const fs::path& path, uint64_t max_bytes)
 
 Result<void> overwrite_and_remove(const fs::path& path)
 {
-    struct stat info {};
+    struct stat info { };
     if (::lstat(path.c_str(), &info) != 0) {
         if (errno == ENOENT)
             return {};
@@ -187,7 +163,7 @@ Result<void> overwrite_and_remove_tree(const fs::path& dir)
 
 Result<unsigned> file_mode(const fs::path& path)
 {
-    struct stat info {};
+    struct stat info { };
     if (::stat(path.c_str(), &info) != 0)
         return io_failure("cannot stat", path);
     return static_cast<unsigned>(info.st_mode & 07777);

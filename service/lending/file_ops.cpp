@@ -8,31 +8,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include "hondana/base/unique_fd.h"
 #include "hondana/drm/crypto.h"
 
 namespace hondana::lending {
 
 namespace {
 
-class Fd {
-public:
-    explicit Fd(int fd)
-        : m_fd(fd)
-    {
-    }
-    ~Fd()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    [[nodiscard]] int get() const { return m_fd; }
-    [[nodiscard]] bool ok() const { return m_fd >= 0; }
-
-private:
-    int m_fd;
-};
+using Fd = base::UniqueFd;
 
 constexpr size_t chunk = 64 * 1024;
 
@@ -84,7 +67,7 @@ template<typename Sink> Result<FileDigest> stream(int fd, const std::filesystem:
 Result<FileDigest> digest_file(const std::filesystem::path& path)
 {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd.ok())
+    if (!fd.valid())
         return fail(ErrorKind::InvalidArgument, "cannot read " + path.string() + ": " + std::strerror(errno));
     return stream(fd.get(), path, [](drm::ByteView) -> Result<void> { return {}; });
 }
@@ -92,10 +75,10 @@ Result<FileDigest> digest_file(const std::filesystem::path& path)
 Result<FileDigest> copy_file_hashed(const std::filesystem::path& from, const std::filesystem::path& to, mode_t mode)
 {
     Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!in.ok())
+    if (!in.valid())
         return fail(ErrorKind::InvalidArgument, "cannot read " + from.string() + ": " + std::strerror(errno));
     Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
-    if (!out.ok())
+    if (!out.valid())
         return tl::make_unexpected(io_error("cannot create", to));
     auto copied = stream(in.get(), from, [&](drm::ByteView bytes) -> Result<void> {
         if (!write_all(out.get(), bytes.data(), bytes.size()))
@@ -119,7 +102,7 @@ Result<uint64_t> shred_file(const std::filesystem::path& path)
     // is only unlinked: overwriting it would destroy the copies that stay.
     if (S_ISREG(info.st_mode) && info.st_nlink <= 1) {
         Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
-        if (!fd.ok())
+        if (!fd.valid())
             return tl::make_unexpected(io_error("cannot open for overwriting", path));
         drm::SecretBytes noise(chunk);
         for (uint64_t at = 0; at < static_cast<uint64_t>(info.st_size); at += chunk) {
@@ -190,7 +173,7 @@ Result<void> chown_like(const std::filesystem::path& path, const std::filesystem
 void sync_directory(const std::filesystem::path& path)
 {
     Fd fd(::open(path.empty() ? "." : path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (fd.ok())
+    if (fd.valid())
         ::fsync(fd.get());
 }
 

@@ -8,31 +8,14 @@
 #include <cstring>
 #include <fstream>
 
+#include "hondana/base/unique_fd.h"
 #include "lending/ids.h"
 
 namespace hondana::lending {
 
 namespace {
 
-class Fd {
-public:
-    explicit Fd(int fd)
-        : m_fd(fd)
-    {
-    }
-    ~Fd()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    [[nodiscard]] int get() const { return m_fd; }
-    int release() { return std::exchange(m_fd, -1); }
-
-private:
-    int m_fd;
-};
+using Fd = base::UniqueFd;
 
 Result<void> io_failure(const std::string& what, const std::filesystem::path& path)
 {

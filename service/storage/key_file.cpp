@@ -8,29 +8,13 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "hondana/base/unique_fd.h"
+
 namespace hondana::storage {
 
 namespace {
 
-// An owned file descriptor.
-class Fd {
-public:
-    explicit Fd(int fd)
-        : m_fd(fd)
-    {
-    }
-    ~Fd()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    [[nodiscard]] int get() const { return m_fd; }
-
-private:
-    int m_fd;
-};
+using Fd = base::UniqueFd;
 
 int hex_value(uint8_t c)
 {

@@ -5,6 +5,7 @@
 #include "hondana/base/time.h"
 #include "hondana/drm/crypto.h"
 #include "service_fixture.h"
+#include "totp_code.h"
 
 using namespace hondana;
 using test::contains;
@@ -12,40 +13,6 @@ using test::contains;
 namespace {
 
 class ReaderFlow : public test::ReaderServiceTest { };
-
-// RFC 4648 base32 (upper case, no padding), as TOTP secrets are written.
-drm::Bytes base32_decode(const std::string& text)
-{
-    drm::Bytes out;
-    uint32_t buffer = 0;
-    int bits = 0;
-    for (char c : text) {
-        auto at = std::string_view("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567").find(c);
-        if (at == std::string_view::npos)
-            continue;
-        buffer = (buffer << 5) | static_cast<uint32_t>(at);
-        bits += 5;
-        if (bits >= 8) {
-            out.push_back(static_cast<uint8_t>(buffer >> (bits - 8)));
-            bits -= 8;
-        }
-    }
-    return out;
-}
-
-// RFC 6238 TOTP with HMAC-SHA256, 6 digits, 30-second steps (the demo's parameters).
-std::string totp_now(const std::string& secret)
-{
-    auto step = static_cast<uint64_t>(base::now_utc().time_since_epoch().count() / 30);
-    drm::Bytes counter(8);
-    for (int i = 7; i >= 0; --i, step >>= 8)
-        counter[static_cast<size_t>(i)] = static_cast<uint8_t>(step & 0xff);
-    auto mac = *drm::hmac(drm::HmacHash::Sha256, base32_decode(secret), counter);
-    size_t offset = mac.back() & 0x0f;
-    uint32_t code = ((mac[offset] & 0x7fu) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
-    auto digits = std::to_string(code % 1000000);
-    return std::string(6 - digits.size(), '0') + digits;
-}
 
 }
 
@@ -183,7 +150,8 @@ TEST_F(ReaderFlow, an_account_with_totp_is_asked_for_its_code)
     auto wrong = cli(tablet, { "login", login }, password + "\n000000\n");
     EXPECT_EQ(wrong.exit_code, 8) << wrong.err;
     EXPECT_TRUE(contains(wrong.err, "[sync.totp_invalid]") || contains(wrong.err, "[sync.totp_required]")) << wrong.err;
-    auto signed_in = cli(tablet, { "login", login }, password + "\n" + totp_now((*teacher)["totp_secret"]) + "\n");
+    auto signed_in = cli(tablet, { "login", login },
+        password + "\n" + test::totp_code((*teacher)["totp_secret"].get<std::string>(), test::totp_step_now()) + "\n");
     EXPECT_EQ(signed_in.exit_code, 0) << signed_in.err;
     EXPECT_TRUE(contains(signed_in.out, "signed in online as " + login)) << signed_in.out;
 }
