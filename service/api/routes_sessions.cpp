@@ -133,6 +133,11 @@ void open_event_stream(lending::LendingService& service, const std::shared_ptr<E
     }
     http::EventChannelOptions options;
     options.close_at = stream_deadline();
+    // A database error counts as "no": the reader reconnects and is checked afresh.
+    options.still_authorised = [&tokens = service.tokens(), caller] {
+        auto signed_in = tokens.still_signed_in(caller);
+        return signed_in && *signed_in;
+    };
     auto channel = std::make_shared<http::EventChannel>(options);
     auto subscribed
         = sessions.hub().subscribe(*who, last_id, [channel](const std::shared_ptr<const lending::Event>& event) {

@@ -19,10 +19,14 @@ struct EventChannelOptions {
     std::chrono::seconds heartbeat { 20 };
     // The stream ends then (for example when the access token it was opened with expires).
     std::chrono::steady_clock::time_point close_at { std::chrono::steady_clock::time_point::max() };
+    // Asked on the session's thread at every heartbeat tick; false ends the
+    // stream (Revoked): a user suspended or a device revoked while its stream
+    // is open loses it within one heartbeat. Empty: never asked.
+    std::function<bool()> still_authorised;
 };
 
 // Why a stream ended.
-enum class StreamEnd { Closed, Overflow, PeerGone, Draining, Deadline };
+enum class StreamEnd { Closed, Overflow, PeerGone, Draining, Deadline, Revoked };
 
 class EventChannel {
 public:

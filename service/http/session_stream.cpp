@@ -22,6 +22,28 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 
+namespace {
+
+std::string_view stream_end_reason(StreamEnd why)
+{
+    switch (why) {
+    case StreamEnd::Overflow:
+        return "slow consumer";
+    case StreamEnd::Revoked:
+        return "signed out, suspended or revoked";
+    case StreamEnd::Deadline:
+        return "deadline";
+    case StreamEnd::Draining:
+        return "drain";
+    case StreamEnd::Closed:
+    case StreamEnd::PeerGone:
+        break;
+    }
+    return "closed";
+}
+
+}
+
 void Session::start_stream(EventStreamResponse response)
 {
     m_state = State::Streaming;
@@ -117,6 +139,9 @@ void Session::arm_heartbeat()
         auto now = std::chrono::steady_clock::now();
         if (now >= current.channel->options().close_at)
             return self->end_stream(StreamEnd::Deadline);
+        if (const auto& still_authorised = current.channel->options().still_authorised;
+            still_authorised && !still_authorised())
+            return self->end_stream(StreamEnd::Revoked);
         if (!current.writing && now - current.last_write >= current.channel->options().heartbeat / 2)
             self->write_stream(":\n\n");
         self->arm_heartbeat();
@@ -134,9 +159,8 @@ void Session::end_stream(StreamEnd why)
         stream.channel->finish(why);
         stream.heartbeat.cancel();
         if (why != StreamEnd::Closed && why != StreamEnd::PeerGone)
-            log_event(LogLevel::Info, "http.stream_ended",
-                { { "remote", m_remote },
-                    { "reason", why == StreamEnd::Overflow ? "slow consumer" : "deadline or drain" } });
+            log_event(
+                LogLevel::Info, "http.stream_ended", { { "remote", m_remote }, { "reason", stream_end_reason(why) } });
     }
     if (stream.writing || stream.reading) {
         beast::get_lowest_layer(m_stream).cancel(); // the handlers come back here

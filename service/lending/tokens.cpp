@@ -175,6 +175,18 @@ Result<Caller> Tokens::authenticate(const DeviceIdentity& device, std::string_vi
     });
 }
 
+Result<bool> Tokens::still_signed_in(const Caller& caller)
+{
+    return m_store.read([&](storage::Database& db) -> Result<bool> {
+        auto row = TRY_DB(db.prepare(
+            "SELECT 1 FROM auth_sessions s JOIN users u ON u.id = s.user_id JOIN devices d ON d.id = s.device_id "
+            "WHERE s.id = ?1 AND s.device_id = ?2 AND s.revoked_at IS NULL AND u.status = 'active' "
+            "AND d.status = 'enrolled'"));
+        row.bind(1, caller.session_id).bind(2, caller.device.id);
+        return TRY_DB(row.step());
+    });
+}
+
 Result<void> Tokens::logout(const Caller& caller)
 {
     auto now = m_clock.now();

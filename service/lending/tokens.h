@@ -43,6 +43,13 @@ public:
     // The caller behind an access token on this device. TokenInvalid otherwise.
     [[nodiscard]] Result<Caller> authenticate(const DeviceIdentity& device, std::string_view access_token);
 
+    // Whether the caller's sign-in still stands: its family not revoked
+    // (logout, suspension, password reset, device revocation), the user
+    // active and the device not revoked. Long-lived event streams ask this
+    // again on every heartbeat, so they end soon after such a change, even
+    // one made by hondana-admin in another process.
+    [[nodiscard]] Result<bool> still_signed_in(const Caller& caller);
+
     // Revokes the caller's family (logout).
     [[nodiscard]] Result<void> logout(const Caller& caller);
 

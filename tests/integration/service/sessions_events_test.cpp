@@ -184,3 +184,24 @@ TEST_F(SessionsIntegration, event_stream_needs_a_valid_access_token)
     auto too_long = long_id.open(students[0].access, std::string(65, 'a'));
     EXPECT_EQ(too_long.problem(), "malformed-request");
 }
+
+TEST_F(SessionsIntegration, an_open_stream_ends_within_a_heartbeat_when_its_user_is_suspended_or_its_device_revoked)
+{
+    auto kept = stream_of(students[0]);
+    auto suspended = stream_of(students[2]); // mika
+    auto revoked = stream_of(students[1]);
+    ASSERT_EQ(service().admin({ "user", "suspend", "mika" }), 0);
+    ASSERT_EQ(service().admin({ "device", "revoke", students[1].device.device_id }), 0);
+    // The service asks again at each heartbeat (20 s): both streams end then,
+    // not when their access tokens would have expired (12-15 minutes).
+    auto wait_end = [](EventStreamClient& stream) {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (!stream.ended() && std::chrono::steady_clock::now() < deadline)
+            (void)stream.next(std::chrono::seconds(5));
+        return stream.ended();
+    };
+    EXPECT_TRUE(wait_end(*suspended)) << "the suspended user's stream is still open";
+    EXPECT_TRUE(wait_end(*revoked)) << "the revoked device's stream is still open";
+    (void)kept->next(std::chrono::milliseconds(100));
+    EXPECT_FALSE(kept->ended()) << "a stream whose sign-in still stands stays open";
+}
