@@ -29,7 +29,7 @@ int report(const reader::Error& error)
     return reader::exit_code(error.kind);
 }
 
-std::optional<int> resume(reader::Reader& reader)
+std::optional<int> resume_as(reader::Reader& reader, std::optional<reader::SignInResult>& signed_in)
 {
     auto password = read_secret("Password: ");
     if (!password)
@@ -38,7 +38,14 @@ std::optional<int> resume(reader::Reader& reader)
     std::fill(password->begin(), password->end(), '\0');
     if (!resumed)
         return report(resumed.error());
+    signed_in = std::move(*resumed);
     return std::nullopt;
+}
+
+std::optional<int> resume(reader::Reader& reader)
+{
+    std::optional<reader::SignInResult> ignored;
+    return resume_as(reader, ignored);
 }
 
 int run_enrol(reader::Reader& reader)
@@ -93,8 +100,8 @@ int run_catalog(reader::Reader& reader, const std::string& query, int page)
     for (const auto& entry : catalog->entries)
         std::cout << "title " << entry.id << " \"" << entry.title << "\" " << entry.language << " available "
                   << entry.available << "/" << entry.copies << " queue " << entry.queue << "\n";
-    std::cout << "page " << catalog->page << " of " << catalog->total << " titles" << (catalog->has_next ? " (more)" : "")
-              << "\n";
+    std::cout << "page " << catalog->page << " of " << catalog->total << " titles"
+              << (catalog->has_next ? " (more)" : "") << "\n";
     return 0;
 }
 

@@ -48,6 +48,8 @@ int run_open_lcp(const std::string& file, const std::optional<std::string>& pass
 // Reads the password (never from arguments) and opens the signed-in user's
 // store; the exit code when that failed.
 std::optional<int> resume(reader::Reader& reader);
+// Like resume(), and keeps who signed in (session watch needs the role).
+std::optional<int> resume_as(reader::Reader& reader, std::optional<reader::SignInResult>& signed_in);
 // Prints an error and returns its exit code.
 int report(const reader::Error& error);
 

@@ -43,22 +43,9 @@ void print_roster(const std::vector<sync::RosterEntry>& roster)
     }
 }
 
-// Like resume(), but keeps who signed in (the watch needs the role).
-std::optional<int> resume_as(reader::Reader& reader, std::optional<reader::SignInResult>& signed_in)
-{
-    auto password = read_secret("Password: ");
-    if (!password)
-        return report({ ErrorKind::Usage, "no password given on the terminal or stdin" });
-    auto resumed = reader.resume(*password);
-    std::fill(password->begin(), password->end(), '\0');
-    if (!resumed)
-        return report(resumed.error());
-    signed_in = std::move(*resumed);
-    return std::nullopt;
-}
-
 template<typename T>
-int answer(reader::Reader& reader, const std::function<reader::Result<T>()>& call, const std::function<void(const T&)>& print)
+int answer(
+    reader::Reader& reader, const std::function<reader::Result<T>()>& call, const std::function<void(const T&)>& print)
 {
     if (auto failed = resume(reader))
         return *failed;
@@ -222,7 +209,8 @@ void add_teacher_commands(CLI::App* session, SessionRequest& r)
     start->add_option("id", r.id, "session ID")->required();
     start->callback([&r] {
         r.set([&r](reader::Reader& core) {
-            return answer<sync::ClassSession>(core, [&] { return core.start_session(r.id); }, print_session);
+            return answer<sync::ClassSession>(
+                core, [&] { return core.start_session(r.id); }, print_session);
         });
     });
     auto* page = session->add_subcommand("page", "guided mode: everyone to this page");
@@ -230,17 +218,20 @@ void add_teacher_commands(CLI::App* session, SessionRequest& r)
     page->add_option("page", r.page, "page (from 1)")->required()->check(CLI::Range(1, 100000));
     page->callback([&r] {
         r.set([&r](reader::Reader& core) {
-            return answer<sync::ClassSession>(core, [&] { return core.guide_session(r.id, r.page); }, print_session);
+            return answer<sync::ClassSession>(
+                core, [&] { return core.guide_session(r.id, r.page); }, print_session);
         });
     });
     auto* end = session->add_subcommand("end", "end a session; its session loans are returned");
     end->add_option("id", r.id, "session ID")->required();
     end->callback([&r] {
         r.set([&r](reader::Reader& core) {
-            return answer<sync::SessionEnd>(core, [&] { return core.end_session(r.id); }, [](const sync::SessionEnd& e) {
-                print_session(e.session);
-                std::cout << "returned " << e.returned << "\n";
-            });
+            return answer<sync::SessionEnd>(
+                core, [&] { return core.end_session(r.id); },
+                [](const sync::SessionEnd& e) {
+                    print_session(e.session);
+                    std::cout << "returned " << e.returned << "\n";
+                });
         });
     });
 }
@@ -249,7 +240,8 @@ void add_shared_commands(CLI::App* session, SessionRequest& r)
 {
     session->add_subcommand("list", "scheduled and live sessions you take part in or lead")->callback([&r] {
         r.set([](reader::Reader& core) {
-            return answer<std::vector<sync::ClassSession>>(core, [&] { return core.class_sessions(); },
+            return answer<std::vector<sync::ClassSession>>(
+                core, [&] { return core.class_sessions(); },
                 [](const std::vector<sync::ClassSession>& sessions) {
                     for (const auto& each : sessions)
                         print_session(each);
@@ -260,15 +252,16 @@ void add_shared_commands(CLI::App* session, SessionRequest& r)
     show->add_option("id", r.id, "session ID")->required();
     show->callback([&r] {
         r.set([&r](reader::Reader& core) {
-            return answer<sync::SessionDetail>(core, [&] { return core.class_session(r.id); },
+            return answer<sync::SessionDetail>(
+                core, [&] { return core.class_session(r.id); },
                 [](const sync::SessionDetail& detail) {
                     print_session(detail.session);
                     print_roster(detail.roster);
                 });
         });
     });
-    auto* watch_command = session->add_subcommand("watch",
-        "follow the event stream as the reader app does (students: prefetch, open, follow the page)");
+    auto* watch_command = session->add_subcommand(
+        "watch", "follow the event stream as the reader app does (students: prefetch, open, follow the page)");
     watch_command->add_option("--until", r.until, "end after this change (opened, page, ended, …)");
     watch_command->add_option("--last-event-id", r.last_event_id, "resume an earlier stream from this event");
     watch_command->callback([&r] {

@@ -4,6 +4,7 @@
 
 #include "api/api.h"
 #include "api/views.h"
+#include "lending/xml_text.h"
 
 namespace hondana::api {
 
@@ -18,30 +19,6 @@ int int_param(const Target& target, const char* name, int fallback)
     return value;
 }
 
-std::string xml_escape(std::string_view text)
-{
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
 // A plain generated cover (the catalog's images[] needs one per title).
 std::string cover_svg(const lending::TitleRecord& title)
 {
@@ -50,10 +27,10 @@ std::string cover_svg(const lending::TitleRecord& title)
            "fill=\"none\" stroke=\"#f6ae2d\" stroke-width=\"3\"/><text x=\"150\" y=\"200\" font-size=\"22\" "
            "fill=\"#ffffff\" "
            "text-anchor=\"middle\" font-family=\"sans-serif\">"
-        + xml_escape(title.title)
+        + lending::xml_escape(title.title)
         + "</text><text x=\"150\" y=\"250\" font-size=\"16\" fill=\"#f6ae2d\" text-anchor=\"middle\" "
           "font-family=\"sans-serif\">"
-        + xml_escape(title.author) + "</text></svg>";
+        + lending::xml_escape(title.author) + "</text></svg>";
 }
 
 template<typename T, typename View>

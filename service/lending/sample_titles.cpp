@@ -5,6 +5,7 @@
 
 #include "hondana/drm/crypto.h"
 #include "lending/files.h"
+#include "lending/xml_text.h"
 
 namespace hondana::lending {
 
@@ -104,30 +105,6 @@ std::string stored_zip(const std::vector<std::pair<std::string, std::string>>& e
     put32(end, static_cast<uint32_t>(body.size()));
     put16(end, 0);
     return body + directory + end;
-}
-
-std::string xml_escape(std::string_view text)
-{
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
 }
 
 std::string chapter_xhtml(const std::string& language, const SampleChapter& chapter)

@@ -14,12 +14,17 @@ fi
 [ -f "$compliance" ] || { echo "FAIL: docs/compliance.md is missing"; exit 1; }
 
 status=0
+# Each failed assertion says why and fails the test at the end (all are listed, not just the first).
+fail() {
+  echo "FAIL: $*"
+  status=1
+}
+
 ids=$(grep -oE '\*\*[A-Z]+-[0-9]+\*\*' "$requirements" | tr -d '*' | sort -u)
 [ -n "$ids" ] || { echo "FAIL: no requirement IDs found in $requirements"; exit 1; }
 for id in $ids; do
   if ! grep -qE "^\|[[:space:]]*\*?\*?$id\b" "$compliance"; then
-    echo "FAIL: $id has no row in docs/compliance.md"
-    status=1
+    fail "$id has no row in docs/compliance.md"
   fi
 done
 
@@ -41,9 +46,11 @@ count=0
 for t in $cited; do
   count=$((count + 1))
   if ! grep -qxF "$t" "$defined"; then
-    echo "FAIL: docs/compliance.md cites test '$t', which does not exist"
-    status=1
+    fail "docs/compliance.md cites test '$t', which does not exist"
   fi
 done
-[ $status -eq 0 ] && echo "compliance map: $(echo "$ids" | wc -l) requirement IDs present, $count cited tests exist"
-exit $status
+[ "$count" -gt 0 ] || fail "docs/compliance.md cites no test at all"
+if [ "$status" -ne 0 ]; then
+  exit 1
+fi
+echo "compliance map: $(echo "$ids" | wc -l) requirement IDs present, $count cited tests exist"
