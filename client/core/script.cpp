@@ -32,7 +32,8 @@ ScriptResult<float> parse_fraction(const std::string& word, int line)
             throw std::out_of_range(word);
         return value;
     } catch (const std::exception&) {
-        return base::fail(ScriptError::Syntax, "line " + std::to_string(line) + ": expected a fraction 0..1, got " + word);
+        return base::fail(
+            ScriptError::Syntax, "line " + std::to_string(line) + ": expected a fraction 0..1, got " + word);
     }
 }
 
@@ -43,7 +44,8 @@ ScriptResult<ScriptStep> parse_line(const std::vector<std::string>& w, int line)
     const std::string& verb = w[0];
     auto need = [&](size_t count) -> ScriptResult<void> {
         if (w.size() < count)
-            return base::fail(ScriptError::Syntax, "line " + std::to_string(line) + ": " + verb + " needs more arguments");
+            return base::fail(
+                ScriptError::Syntax, "line " + std::to_string(line) + ": " + verb + " needs more arguments");
         return {};
     };
     if (verb == "click") {
@@ -63,7 +65,10 @@ ScriptResult<ScriptStep> parse_line(const std::vector<std::string>& w, int line)
             step.text += (i > 2 ? " " : "") + w[i];
     } else if (verb == "key" || verb == "swipe" || verb == "screenshot" || verb == "state") {
         TRY(need(2));
-        step.kind = verb == "key" ? StepKind::Key : verb == "swipe" ? StepKind::Swipe : verb == "screenshot" ? StepKind::Screenshot : StepKind::State;
+        step.kind = verb == "key"  ? StepKind::Key
+            : verb == "swipe"      ? StepKind::Swipe
+            : verb == "screenshot" ? StepKind::Screenshot
+                                   : StepKind::State;
         step.target = w[1];
         if (step.kind == StepKind::Swipe && step.target != "left" && step.target != "right")
             return base::fail(ScriptError::Syntax, "line " + std::to_string(line) + ": swipe left or swipe right");
@@ -76,6 +81,16 @@ ScriptResult<ScriptStep> parse_line(const std::vector<std::string>& w, int line)
                 step.timeout_seconds = std::atof(condition.value.c_str());
             else
                 step.conditions.push_back(condition);
+        }
+    } else if (verb == "wait-file") {
+        TRY(need(2));
+        step.kind = StepKind::WaitFile;
+        step.target = w[1];
+        for (size_t i = 2; i < w.size(); ++i) {
+            auto condition = TRY(parse_condition(w[i], line));
+            if (condition.name != "timeout")
+                return base::fail(ScriptError::Syntax, "line " + std::to_string(line) + ": wait-file PATH [timeout=S]");
+            step.timeout_seconds = std::atof(condition.value.c_str());
         }
     } else if (verb == "frames") {
         TRY(need(2));

@@ -13,6 +13,8 @@
 //   screenshot PATH       write the window as PNG
 //   state PATH            write the queried state as JSON
 //   frames N              let N frames pass
+//   wait-file PATH [timeout=S] wait until PATH exists (so two readers' scripts
+//                         can keep step: one writes `state PATH`, the other waits)
 //   quit                  end the reader
 //
 // The reader exits with status 0 when the script ends, 2 when a step fails
@@ -30,10 +32,9 @@
 namespace hondana::client {
 
 enum class ScriptError { Unreadable, Syntax };
-template<typename T>
-using ScriptResult = base::Result<T, ScriptError>;
+template<typename T> using ScriptResult = base::Result<T, ScriptError>;
 
-enum class StepKind { Click, ClickAt, Type, Key, Swipe, Wait, Expect, Screenshot, State, Frames, Quit };
+enum class StepKind { Click, ClickAt, Type, Key, Swipe, Wait, WaitFile, Expect, Screenshot, State, Frames, Quit };
 
 struct Condition {
     std::string name;
@@ -43,11 +44,11 @@ struct Condition {
 struct ScriptStep {
     StepKind kind { StepKind::Frames };
     int line { 0 };
-    std::string target;             // control ID, key name, swipe direction or path
-    std::string text;               // Type
-    float x { 0 }, y { 0 };         // ClickAt
-    int count { 0 };                // Frames
-    double timeout_seconds { 20 };  // Wait
+    std::string target;            // control ID, key name, swipe direction or path
+    std::string text;              // Type
+    float x { 0 }, y { 0 };        // ClickAt
+    int count { 0 };               // Frames
+    double timeout_seconds { 20 }; // Wait, WaitFile
     std::vector<Condition> conditions;
 };
 

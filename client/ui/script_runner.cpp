@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -18,11 +19,20 @@ constexpr double control_timeout_seconds = 20;
 std::optional<SDL_Scancode> scancode_for(const std::string& name)
 {
     static const std::map<std::string, SDL_Scancode> keys {
-        { "Right", SDL_SCANCODE_RIGHT }, { "Left", SDL_SCANCODE_LEFT }, { "Up", SDL_SCANCODE_UP },
-        { "Down", SDL_SCANCODE_DOWN }, { "PageDown", SDL_SCANCODE_PAGEDOWN }, { "PageUp", SDL_SCANCODE_PAGEUP },
-        { "Home", SDL_SCANCODE_HOME }, { "End", SDL_SCANCODE_END }, { "Escape", SDL_SCANCODE_ESCAPE },
-        { "Enter", SDL_SCANCODE_RETURN }, { "Space", SDL_SCANCODE_SPACE }, { "plus", SDL_SCANCODE_EQUALS },
-        { "minus", SDL_SCANCODE_MINUS }, { "Tab", SDL_SCANCODE_TAB },
+        { "Right", SDL_SCANCODE_RIGHT },
+        { "Left", SDL_SCANCODE_LEFT },
+        { "Up", SDL_SCANCODE_UP },
+        { "Down", SDL_SCANCODE_DOWN },
+        { "PageDown", SDL_SCANCODE_PAGEDOWN },
+        { "PageUp", SDL_SCANCODE_PAGEUP },
+        { "Home", SDL_SCANCODE_HOME },
+        { "End", SDL_SCANCODE_END },
+        { "Escape", SDL_SCANCODE_ESCAPE },
+        { "Enter", SDL_SCANCODE_RETURN },
+        { "Space", SDL_SCANCODE_SPACE },
+        { "plus", SDL_SCANCODE_EQUALS },
+        { "minus", SDL_SCANCODE_MINUS },
+        { "Tab", SDL_SCANCODE_TAB },
     };
     auto found = keys.find(name);
     if (found == keys.end())
@@ -183,6 +193,14 @@ ScriptStatus ScriptRunner::advance(const nlohmann::json& state, const Widgets& w
         else if (elapsed > step.timeout_seconds)
             return fail(step, "timed out waiting: " + describe_mismatch(state, step.conditions));
         break;
+    case StepKind::WaitFile: {
+        std::error_code error;
+        if (std::filesystem::exists(step.target, error))
+            finished = true;
+        else if (elapsed > step.timeout_seconds)
+            return fail(step, "timed out waiting for " + step.target + " to exist");
+        break;
+    }
     case StepKind::Expect:
         if (!conditions_hold(state, step.conditions))
             return fail(step, describe_mismatch(state, step.conditions));

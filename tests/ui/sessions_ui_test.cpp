@@ -74,8 +74,9 @@ protected:
     // Signs in (enrolling first on a new tablet); the teacher answers the TOTP question.
     std::string sign_in(const std::string& login, bool enrol, std::optional<uint64_t> totp_step = std::nullopt)
     {
-        std::string script = enrol ? "wait policy_loaded=true\nclick status.enrol\nwait enrolled=true screen=signin timeout=60\n"
-                                   : "wait policy_loaded=true screen=signin\n";
+        std::string script = enrol
+            ? "wait policy_loaded=true\nclick status.enrol\nwait enrolled=true screen=signin timeout=60\n"
+            : "wait policy_loaded=true screen=signin\n";
         script += "wait network=trusted timeout=60\ntype signin.login_id " + login + "\ntype signin.password "
             + (totp_step ? "Demo-Teacher-2026!" : "Demo-Student-2026!") + "\nclick signin.submit\n";
         if (totp_step)
@@ -101,7 +102,9 @@ TEST_F(SessionsUi, teacher_console_starts_a_guided_session_and_a_students_tablet
     auto console = sign_in("t-sato", true, first_step)
         + "click nav.teacher\nwait screen=teacher staff=true\nexpect sessions=0\n"
           "click session.class_pick:5年1組\nclick session.load_titles\nwait catalog_loading=false timeout=60\n"
-          "frames 3\nclick session.title_pick:" + m_title + "\nclick session.mode.guided\nframes 3\nscreenshot form.png\nstate form.json\nclick session.create\n"
+          "frames 3\nclick session.title_pick:"
+        + m_title
+        + "\nclick session.mode.guided\nframes 3\nscreenshot form.png\nstate form.json\nclick session.create\n"
           "wait sessions_live=1 session_busy=false session_roster=4 timeout=60\nexpect session_refusal=none\nframes 5\n"
           "screenshot console.png\nstate console.json\n";
     ASSERT_EQ(teacher.run(console, { "--policy", policy(teacher, 0) }), 0) << teacher.output();
@@ -121,6 +124,10 @@ TEST_F(SessionsUi, teacher_console_starts_a_guided_session_and_a_students_tablet
     auto second_step = std::max(totp_step_now(), first_step + 1); // a TOTP code is never accepted twice
     auto roster = sign_in("t-sato", false, second_step)
         + "click nav.teacher\nwait screen=teacher sessions_live=1 timeout=60\nwait session_reading=1 timeout=180\n"
+          // Everyone to page 2 only once the tablet has recorded where it opened.
+          "wait-file "
+        + student.path("banner.json").string()
+        + " timeout=180\n"
           "type session.guide_page 2\nclick session.guide\nwait session_busy=false timeout=60\nframes 5\n"
           "screenshot roster.png\nstate roster.json\n";
     ASSERT_EQ(teacher.run(roster, { "--policy", policy(teacher, 0) }), 0) << teacher.output();

@@ -7,11 +7,12 @@ using namespace hondana::client;
 
 TEST(Script, parses_every_step_kind)
 {
-    auto steps = parse_script("# a comment\nclick signin.submit\nclick-at 0.9 0.5\ntype signin.login_id student one\n"
-                              "key Right\nswipe left\nwait screen=reader page=3 timeout=5\nexpect error=none\n"
-                              "screenshot out.png\nstate out.json\nframes 3\nquit\n");
+    auto steps = parse_script(
+        "# a comment\nclick signin.submit\nclick-at 0.9 0.5\ntype signin.login_id student one\n"
+        "key Right\nswipe left\nwait screen=reader page=3 timeout=5\nexpect error=none\n"
+        "screenshot out.png\nstate out.json\nframes 3\nquit\nwait-file /tmp/other/banner.json timeout=90\n");
     ASSERT_TRUE(steps) << steps.error().message;
-    ASSERT_EQ(steps->size(), 11u);
+    ASSERT_EQ(steps->size(), 12u);
     EXPECT_EQ((*steps)[0].kind, StepKind::Click);
     EXPECT_EQ((*steps)[0].line, 2);
     EXPECT_FLOAT_EQ((*steps)[1].x, 0.9f);
@@ -19,6 +20,9 @@ TEST(Script, parses_every_step_kind)
     EXPECT_EQ((*steps)[5].conditions.size(), 2u);
     EXPECT_DOUBLE_EQ((*steps)[5].timeout_seconds, 5);
     EXPECT_EQ((*steps)[10].kind, StepKind::Quit);
+    EXPECT_EQ((*steps)[11].kind, StepKind::WaitFile);
+    EXPECT_EQ((*steps)[11].target, "/tmp/other/banner.json");
+    EXPECT_DOUBLE_EQ((*steps)[11].timeout_seconds, 90);
 }
 
 TEST(Script, rejects_unknown_steps_with_the_line_number)
@@ -29,6 +33,8 @@ TEST(Script, rejects_unknown_steps_with_the_line_number)
     EXPECT_FALSE(parse_script("click-at 2 0.5\n"));
     EXPECT_FALSE(parse_script("wait page\n"));
     EXPECT_FALSE(parse_script("swipe up\n"));
+    EXPECT_FALSE(parse_script("wait-file\n"));
+    EXPECT_FALSE(parse_script("wait-file a.json page=3\n"));
 }
 
 TEST(Script, conditions_compare_as_text)
