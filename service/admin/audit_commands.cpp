@@ -13,7 +13,7 @@ namespace {
 
 struct AuditArgs {
     std::string output, head;
-    std::string since, until, hours, days, offset;
+    std::string since, until, hours, days, offset, closed;
     bool json { false };
 };
 
@@ -70,12 +70,18 @@ lending::Result<int> verify(AdminContext& context, const AuditArgs& args)
 lending::Result<lending::AnomalyRules> anomaly_rules(const AuditArgs& args)
 {
     lending::AnomalyRules rules;
+    if (args.hours.empty() && args.days.empty() && args.offset.empty() && args.closed.empty())
+        return rules; // each tenant by its policy's timetable
+    lending::SchoolHours hours;
     if (!args.hours.empty())
-        TRY(lending::parse_school_hours(args.hours, rules.hours));
+        TRY(lending::parse_school_hours(args.hours, hours));
     if (!args.days.empty())
-        TRY(lending::parse_school_days(args.days, rules.hours));
+        TRY(lending::parse_school_days(args.days, hours));
     if (!args.offset.empty())
-        TRY(lending::parse_utc_offset(args.offset, rules.hours));
+        TRY(lending::parse_utc_offset(args.offset, hours));
+    if (!args.closed.empty())
+        TRY(lending::parse_closed_dates(args.closed, hours));
+    rules.hours = hours;
     return rules;
 }
 
@@ -138,9 +144,14 @@ void add_audit_commands(CLI::App& cli, AdminContext& context, Action& action)
         "Sign-ins outside school hours, lockout bursts, one account on many devices, unusual licence rates (LOG-3)");
     anomalies_command->add_option("--since", args->since, "RFC 3339 start (default: a week before --until)");
     anomalies_command->add_option("--until", args->until, "RFC 3339 end (default: now)");
-    anomalies_command->add_option("--school-hours", args->hours, "Local school hours (default 07:00-18:00)");
-    anomalies_command->add_option("--school-days", args->days, "School days (default mon-fri)");
-    anomalies_command->add_option("--utc-offset", args->offset, "Local time's UTC offset (default +09:00)");
+    // Without these, each tenant is judged by the timetable in its policy (`tenant policy set school_hours …`).
+    anomalies_command->add_option("--school-hours", args->hours,
+        "Judge every tenant by these local school hours instead of its policy's (e.g. 08:00-17:00; default "
+        "07:00-18:00)");
+    anomalies_command->add_option("--school-days", args->days, "… these school days (default mon-fri)");
+    anomalies_command->add_option("--utc-offset", args->offset, "… this UTC offset of local time (default +09:00)");
+    anomalies_command->add_option(
+        "--closed-dates", args->closed, "… these closed dates (e.g. 2026-12-26..2027-01-07,2027-02-11; default none)");
     anomalies_command->add_flag("--json", args->json, "One JSON object per line");
     anomalies_command->callback([&action, &context, args] {
         action = [&context, args] { return run(context, [&] { return anomalies(context, *args); }); };

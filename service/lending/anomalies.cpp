@@ -1,6 +1,7 @@
 #include "lending/anomalies.h"
 
-#include <charconv>
+#include "lending/policy.h"
+
 #include <deque>
 #include <set>
 
@@ -8,34 +9,12 @@ namespace hondana::lending {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> day_names = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
-
 struct Row {
     int64_t seq { 0 };
     std::string time_text;
     base::Timestamp time;
     std::string tenant, actor, device, action, target, outcome;
 };
-
-std::optional<int> parse_clock(std::string_view text)
-{
-    int hours = 0, minutes = 0;
-    if (text.size() != 5 || text[2] != ':')
-        return std::nullopt;
-    auto h = std::from_chars(text.data(), text.data() + 2, hours);
-    auto m = std::from_chars(text.data() + 3, text.data() + 5, minutes);
-    if (h.ec != std::errc() || m.ec != std::errc() || hours > 24 || minutes > 59 || (hours == 24 && minutes > 0))
-        return std::nullopt;
-    return hours * 60 + minutes;
-}
-
-std::optional<size_t> day_index(std::string_view name)
-{
-    for (size_t i = 0; i < day_names.size(); ++i)
-        if (day_names[i] == name)
-            return i;
-    return std::nullopt;
-}
 
 // Events of one key in a sliding window, and when it was last reported.
 struct Window {
@@ -77,8 +56,9 @@ struct Window {
 
 class Detector {
 public:
-    explicit Detector(const AnomalyRules& rules)
+    Detector(const AnomalyRules& rules, std::map<std::string, SchoolHours> tenant_hours)
         : m_rules(rules)
+        , m_tenant_hours(std::move(tenant_hours))
     {
     }
 
@@ -102,18 +82,23 @@ private:
             { std::move(kind), row.time_text, row.tenant, std::move(subject), std::move(detail), row.seq });
     }
 
+    const SchoolHours& hours_of(const std::string& tenant) const
+    {
+        if (m_rules.hours)
+            return *m_rules.hours;
+        auto found = m_tenant_hours.find(tenant);
+        return found == m_tenant_hours.end() ? m_default_hours : found->second;
+    }
+
     void off_hours(const Row& row)
     {
-        if (within_school_hours(m_rules.hours, row.time))
+        const auto& hours = hours_of(row.tenant);
+        if (within_school_hours(hours, row.time))
             return;
-        auto local = row.time + std::chrono::minutes(m_rules.hours.utc_offset_minutes);
-        auto day = std::chrono::floor<std::chrono::days>(local);
-        auto minute = std::chrono::duration_cast<std::chrono::minutes>(local - day).count();
-        auto two = [](int64_t n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
-        auto clock = two(minute / 60) + ":" + two(minute % 60);
-        auto weekday = std::chrono::weekday(day).c_encoding();
+        auto local = local_time(hours, row.time);
         add(row, "off_hours_sign_in", row.target,
-            "signed in at " + clock + " local time (" + std::string(day_names[weekday]) + ") on device " + row.device);
+            "signed in at " + format_clock(local.minute) + " local time (" + std::string(day_name(local.day))
+                + (closed_on(hours, local.day) ? ", schools closed" : "") + ") on device " + row.device);
     }
 
     void many_devices(const Row& row)
@@ -150,68 +135,28 @@ private:
     }
 
     const AnomalyRules& m_rules;
+    std::map<std::string, SchoolHours> m_tenant_hours; // by tenant slug
+    SchoolHours m_default_hours;                       // an entry of no (or no longer a) tenant
     std::map<std::string, Window> m_devices, m_lockouts, m_licences;
     std::vector<Anomaly> m_found;
 };
 
 }
 
-Result<void> parse_school_hours(std::string_view hours, SchoolHours& out)
-{
-    auto dash = hours.find('-');
-    auto first = dash == std::string_view::npos ? std::nullopt : parse_clock(hours.substr(0, dash));
-    auto last = dash == std::string_view::npos ? std::nullopt : parse_clock(hours.substr(dash + 1));
-    if (!first || !last || *first >= *last)
-        return fail(
-            ErrorKind::InvalidArgument, "school hours are HH:MM-HH:MM (e.g. 07:00-18:00), not " + std::string(hours));
-    out.first_minute = *first;
-    out.last_minute = *last;
-    return {};
-}
+namespace {
 
-Result<void> parse_school_days(std::string_view days, SchoolHours& out)
+// Each tenant's timetable from its stored policy.
+Result<std::map<std::string, SchoolHours>> tenant_timetables(storage::Database& db)
 {
-    std::array<bool, 7> chosen {};
-    auto bad = [&] {
-        return fail(
-            ErrorKind::InvalidArgument, "school days are like mon-fri or mon,wed,fri, not " + std::string(days));
-    };
-    size_t start = 0;
-    while (start < days.size()) {
-        auto comma = std::min(days.find(',', start), days.size());
-        auto part = days.substr(start, comma - start);
-        auto dash = part.find('-');
-        auto from = day_index(part.substr(0, dash == std::string_view::npos ? part.size() : dash));
-        auto to = dash == std::string_view::npos ? from : day_index(part.substr(dash + 1));
-        if (!from || !to || *from > *to)
-            return bad();
-        for (size_t d = *from; d <= *to; ++d)
-            chosen[d] = true;
-        start = comma + 1;
+    std::map<std::string, SchoolHours> timetables;
+    auto rows = TRY_DB(db.prepare("SELECT slug, policy FROM tenants"));
+    while (TRY_DB(rows.step())) {
+        auto policy = TRY(parse_policy_text(rows.text(1)));
+        timetables.emplace(rows.text(0), policy.school);
     }
-    if (std::none_of(chosen.begin(), chosen.end(), [](bool d) { return d; }))
-        return bad();
-    out.days = chosen;
-    return {};
+    return timetables;
 }
 
-Result<void> parse_utc_offset(std::string_view offset, SchoolHours& out)
-{
-    auto clock = offset.size() == 6 ? parse_clock(offset.substr(1)) : std::nullopt;
-    if (!clock || (offset[0] != '+' && offset[0] != '-') || *clock > 14 * 60)
-        return fail(
-            ErrorKind::InvalidArgument, "a UTC offset is +HH:MM or -HH:MM (Japan: +09:00), not " + std::string(offset));
-    out.utc_offset_minutes = offset[0] == '-' ? -*clock : *clock;
-    return {};
-}
-
-bool within_school_hours(const SchoolHours& hours, base::Timestamp time)
-{
-    auto local = time + std::chrono::minutes(hours.utc_offset_minutes);
-    auto day = std::chrono::floor<std::chrono::days>(local);
-    auto minute = std::chrono::duration_cast<std::chrono::minutes>(local - day).count();
-    auto weekday = std::chrono::weekday(day).c_encoding();
-    return hours.days[weekday] && minute >= hours.first_minute && minute < hours.last_minute;
 }
 
 Result<std::vector<Anomaly>> find_anomalies(
@@ -222,7 +167,7 @@ Result<std::vector<Anomaly>> find_anomalies(
         "SELECT seq, time, coalesce(tenant, ''), actor, coalesce(device, ''), action, coalesce(target, ''), outcome "
         "FROM audit_log WHERE time >= ?1 AND time < ?2 AND action IN ('auth.login', 'licence.issue') ORDER BY seq"));
     rows.bind(1, base::format_rfc3339(since)).bind(2, base::format_rfc3339(until));
-    Detector detector(rules);
+    Detector detector(rules, rules.hours ? std::map<std::string, SchoolHours> {} : TRY(tenant_timetables(db)));
     while (TRY_DB(rows.step())) {
         Row row { rows.integer(0), rows.text(1), {}, rows.text(2), rows.text(3), rows.text(4), rows.text(5),
             rows.text(6), rows.text(7) };

@@ -6,39 +6,27 @@
 // anomalies` lists them; /metrics counts them over the last 24 hours so an
 // alert rule can fire (docs/operations.md, "Monitoring").
 //
-// School hours are local time: a UTC offset (Japan: +09:00, no daylight
-// saving), the school days and the first and last minute of the day.
+// "Outside school hours" is judged by each tenant's timetable, part of its
+// policy (lending/school_hours.h); a caller may impose one timetable instead.
 
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hondana/base/time.h"
 #include "lending/error.h"
+#include "lending/school_hours.h"
 #include "storage/database.h"
 
 namespace hondana::lending {
 
-struct SchoolHours {
-    int utc_offset_minutes { 9 * 60 };
-    std::array<bool, 7> days { false, true, true, true, true, true, false }; // Sunday first
-    int first_minute { 7 * 60 };                                             // 07:00
-    int last_minute { 18 * 60 };                                             // 18:00 (exclusive)
-};
-
-// "07:00-18:00" into first/last minute; "mon-fri" or "mon,wed,fri" into days;
-// "+09:00" into the offset. InvalidArgument naming the bad text.
-[[nodiscard]] Result<void> parse_school_hours(std::string_view hours, SchoolHours& out);
-[[nodiscard]] Result<void> parse_school_days(std::string_view days, SchoolHours& out);
-[[nodiscard]] Result<void> parse_utc_offset(std::string_view offset, SchoolHours& out);
-
-// Whether `time` falls inside school hours.
-[[nodiscard]] bool within_school_hours(const SchoolHours& hours, base::Timestamp time);
-
 struct AnomalyRules {
-    SchoolHours hours;
+    // When set, every tenant is judged by this timetable (`audit anomalies
+    // --school-hours …`: "what if"); otherwise by its own policy's.
+    std::optional<SchoolHours> hours;
     int lockout_burst { 3 };           // distinct login IDs locked …
     int lockout_window_minutes { 10 }; // … within this many minutes
     int device_limit { 3 };            // one login ID on this many devices or more …

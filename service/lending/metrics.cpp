@@ -156,7 +156,7 @@ Result<std::string> Metrics::render(LendingService& service, size_t open_streams
     out << render_counters();
     render_gauges(out, gauges, service.data_dir(), open_streams, now);
     help(out, "hondana_audit_anomalies", "gauge",
-        "Misuse seen in the audit log over the last 24 hours, by kind (school hours 07:00-18:00 JST, Mon-Fri)");
+        "Misuse seen in the audit log over the last 24 hours, by kind (school hours: each tenant's timetable)");
     for (const auto& [kind, count] : TRY(anomaly_counts(service, now)))
         out << "hondana_audit_anomalies{kind=\"" << kind << "\"} " << count << "\n";
     help(out, "hondana_up", "gauge", "1 while the service answers");

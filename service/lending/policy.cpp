@@ -40,6 +40,23 @@ const std::map<std::string, IntField, std::less<>>& int_fields()
     return fields;
 }
 
+// The timetable's members, stored and set as text (lending/school_hours.h).
+struct TextField {
+    std::function<Result<void>(std::string_view, SchoolHours&)> parse;
+    std::function<std::string(const SchoolHours&)> format;
+};
+
+const std::map<std::string, TextField, std::less<>>& text_fields()
+{
+    static const std::map<std::string, TextField, std::less<>> fields = {
+        { "school_hours", { parse_school_hours, format_school_hours } },
+        { "school_days", { parse_school_days, format_school_days } },
+        { "utc_offset", { parse_utc_offset, format_utc_offset } },
+        { "closed_dates", { parse_closed_dates, format_closed_dates } },
+    };
+    return fields;
+}
+
 Result<void> set_int(TenantPolicy& policy, const IntField& field, std::string_view key, int64_t value)
 {
     if (value < field.min || value > field.max)
@@ -58,6 +75,8 @@ std::vector<std::string> policy_keys()
     for (const auto& [name, field] : int_fields())
         keys.push_back(name);
     keys.emplace_back("teacher_totp");
+    for (const auto& [name, field] : text_fields())
+        keys.push_back(name);
     return keys;
 }
 
@@ -71,6 +90,12 @@ Result<TenantPolicy> parse_policy(const nlohmann::json& json)
             if (!value.is_boolean())
                 return fail(ErrorKind::InvalidArgument, "policy teacher_totp must be true or false");
             policy.teacher_totp = value.get<bool>();
+            continue;
+        }
+        if (auto text = text_fields().find(key); text != text_fields().end()) {
+            if (!value.is_string())
+                return fail(ErrorKind::InvalidArgument, "policy " + key + " must be text");
+            TRY(text->second.parse(value.get<std::string>(), policy.school));
             continue;
         }
         auto field = int_fields().find(key);
@@ -97,6 +122,8 @@ nlohmann::json policy_to_json(const TenantPolicy& policy)
     for (const auto& [name, field] : int_fields())
         json[name] = field.get(policy);
     json["teacher_totp"] = policy.teacher_totp;
+    for (const auto& [name, field] : text_fields())
+        json[name] = field.format(policy.school);
     return json;
 }
 
@@ -108,6 +135,8 @@ Result<void> set_policy_value(TenantPolicy& policy, std::string_view key, std::s
         policy.teacher_totp = value == "true";
         return {};
     }
+    if (auto text = text_fields().find(key); text != text_fields().end())
+        return text->second.parse(value, policy.school);
     auto field = int_fields().find(key);
     if (field == int_fields().end())
         return fail(ErrorKind::InvalidArgument, "unknown policy key " + std::string(key));

@@ -1,7 +1,7 @@
 #pragma once
 
 // A tenant's policy: password rule, hashing cost, lockout, TOTP, token
-// lifetimes and circulation limits. Stored as JSON in `tenants.policy`;
+// lifetimes, circulation limits and the school timetable. Stored as JSON in `tenants.policy`;
 // members absent there take the defaults below (REQUIREMENTS.md).
 
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lending/error.h"
+#include "lending/school_hours.h"
 
 namespace hondana::lending {
 
@@ -35,6 +36,8 @@ struct TenantPolicy {
     int max_renewals { 2 };
     int hold_days { 3 };          // a copy waits this long for the next in line
     int offline_lease_days { 7 }; // rights.offline_until = min(loan end, now + lease)
+    // Members school_hours, school_days, utc_offset and closed_dates, as text.
+    SchoolHours school;
 };
 
 // Parses a stored policy; absent members keep their defaults. InvalidArgument

@@ -141,3 +141,47 @@ TEST_F(OperationsMetrics, a_lockout_burst_is_listed_by_the_cli_and_raised_in_met
     EXPECT_GE(value(scrape, R"(hondana_audit_anomalies{kind="off_hours_sign_in"})"), 0);
     EXPECT_EQ(value(scrape, R"(hondana_audit_anomalies{kind="licence_rate"})"), 0);
 }
+
+TEST_F(OperationsMetrics, off_hours_sign_ins_follow_the_timetable_set_in_the_tenant_policy)
+{
+    std::string output;
+    auto refused = service().admin({ "tenant", "policy", "set", "closed_dates", "2026-13-01" }, &output);
+    EXPECT_NE(refused, 0);
+    EXPECT_NE(output.find("YYYY-MM-DD"), std::string::npos) << output;
+
+    // Today (in Japan) is a closed day: a sign-in now is outside school hours, whatever the clock says.
+    auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + std::chrono::hours(9));
+    auto text = base::format_rfc3339(base::Timestamp(today)).substr(0, 10);
+    ASSERT_EQ(service().admin({ "tenant", "policy", "set", "closed_dates", text }, &output), 0) << output;
+    auto client = device_client(0);
+    ASSERT_EQ(sign_in(*client, service().user("student")).status, 200u);
+
+    auto off_hours = [&] {
+        std::string listed;
+        EXPECT_EQ(service().admin({ "audit", "anomalies", "--json" }, &listed), 0) << listed;
+        std::vector<nlohmann::json> found;
+        std::istringstream lines(listed);
+        for (std::string line; std::getline(lines, line);) {
+            auto anomaly = nlohmann::json::parse(line, nullptr, false);
+            if (!anomaly.is_discarded() && anomaly["kind"] == "off_hours_sign_in")
+                found.push_back(anomaly);
+        }
+        return found;
+    };
+    auto found = off_hours();
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0]["subject"], service().user("student").login_id);
+    EXPECT_NE(found[0]["detail"].get<std::string>().find("schools closed"), std::string::npos) << found[0];
+    TlsClient anonymous(service());
+    auto scrape = parse_exposition(anonymous.get("/metrics").body);
+    EXPECT_EQ(value(scrape, R"(hondana_audit_anomalies{kind="off_hours_sign_in"})"), 1);
+
+    // Open every day, all day: the same sign-in is no longer an anomaly.
+    for (auto [key, value] :
+        { std::pair { "closed_dates", "none" }, { "school_days", "sun-sat" }, { "school_hours", "00:00-24:00" } })
+        ASSERT_EQ(service().admin({ "tenant", "policy", "set", key, value }, &output), 0) << output;
+    EXPECT_TRUE(off_hours().empty());
+    // A timetable given on the command line overrides the policy's.
+    ASSERT_EQ(service().admin({ "audit", "anomalies", "--json", "--closed-dates", text }, &output), 0) << output;
+    EXPECT_NE(output.find("off_hours_sign_in"), std::string::npos) << output;
+}

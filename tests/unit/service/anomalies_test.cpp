@@ -59,10 +59,33 @@ TEST_F(AuditAnomalies, sign_ins_outside_school_hours_in_local_time)
     EXPECT_NE(found[0].detail.find("23:30"), std::string::npos) << found[0].detail;
     EXPECT_NE(found[1].detail.find("sat"), std::string::npos) << found[1].detail;
 
-    lending::AnomalyRules weekend_school;
-    ASSERT_TRUE(lending::parse_school_days("mon-sat", weekend_school.hours));
-    ASSERT_TRUE(lending::parse_school_hours("07:00-24:00", weekend_school.hours));
-    EXPECT_TRUE(find(weekend_school).empty()) << "the timetable decides";
+    lending::SchoolHours weekend_school;
+    ASSERT_TRUE(lending::parse_school_days("mon-sat", weekend_school));
+    ASSERT_TRUE(lending::parse_school_hours("07:00-24:00", weekend_school));
+    EXPECT_TRUE(find({ .hours = weekend_school }).empty()) << "a timetable given by the caller decides";
+}
+
+TEST_F(AuditAnomalies, each_tenant_is_judged_by_the_timetable_in_its_policy)
+{
+    add_tenant("town", "Test Town");
+    sign_in_at("2026-11-17T09:30:00Z", "hanako"); // Tuesday 18:30 JST
+    sign_in_at("2026-11-21T01:00:00Z", "taro");   // Saturday 10:00 JST
+    sign_in_at("2026-11-24T01:00:00Z", "jiro");   // Tuesday 10:00 JST
+    ASSERT_EQ(find().size(), 2u) << "the default timetable: 07:00-18:00, mon-fri";
+
+    // The city's school day runs to 19:00, on Saturdays too, and closes for a school trip week.
+    for (auto [key, value] : { std::pair { "school_hours", "07:30-19:00" }, { "school_days", "mon-sat" },
+             { "closed_dates", "2026-11-23..2026-11-27" } })
+        ASSERT_TRUE(m_service->directory().set_policy(admin, "city", key, value));
+    auto found = find();
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].subject, "jiro");
+    EXPECT_NE(found[0].detail.find("10:00 local time (tue, schools closed)"), std::string::npos) << found[0].detail;
+
+    // Another tenant's policy changes nothing for the city's entries.
+    ASSERT_TRUE(m_service->directory().set_policy(admin, "town", "school_days", "mon-fri"));
+    ASSERT_TRUE(m_service->directory().set_policy(admin, "town", "closed_dates", "none"));
+    EXPECT_EQ(find().size(), 1u);
 }
 
 TEST_F(AuditAnomalies, lockout_bursts_many_devices_and_licence_rates)
@@ -94,9 +117,17 @@ TEST_F(AuditAnomalies, lockout_bursts_many_devices_and_licence_rates)
     }
 }
 
-TEST(SchoolHours, bad_timetables_are_refused_with_a_message)
+TEST(SchoolHours, bad_timetables_are_refused_with_a_message_and_change_nothing)
 {
     lending::SchoolHours hours;
+    for (auto bad : { "2026-02-30", "2026-12-26..2026-12-01", "26-12-26", "2026-12-26,", "2026-1-02", "tomorrow" }) {
+        auto parsed = lending::parse_closed_dates(bad, hours);
+        ASSERT_FALSE(parsed) << bad;
+        EXPECT_NE(parsed.error().message.find("YYYY-MM-DD"), std::string::npos) << parsed.error().message;
+    }
+    EXPECT_TRUE(hours.closed.empty());
+    EXPECT_FALSE(lending::parse_school_hours("07:00-18:0x", hours));
+    EXPECT_EQ(hours.last_minute, 18 * 60);
     EXPECT_FALSE(lending::parse_school_hours("18:00-07:00", hours));
     EXPECT_FALSE(lending::parse_school_hours("7-18", hours));
     EXPECT_FALSE(lending::parse_school_days("fri-mon", hours));
@@ -106,4 +137,38 @@ TEST(SchoolHours, bad_timetables_are_refused_with_a_message)
     EXPECT_EQ(hours.utc_offset_minutes, -330);
     ASSERT_TRUE(lending::parse_school_days("mon,wed,fri", hours));
     EXPECT_TRUE(hours.days[1] && !hours.days[2] && hours.days[3] && hours.days[5]);
+}
+
+TEST(SchoolHours, the_text_forms_round_trip)
+{
+    lending::SchoolHours hours;
+    EXPECT_EQ(lending::format_school_hours(hours), "07:00-18:00");
+    EXPECT_EQ(lending::format_school_days(hours), "mon-fri");
+    EXPECT_EQ(lending::format_utc_offset(hours), "+09:00");
+    EXPECT_EQ(lending::format_closed_dates(hours), "none");
+    ASSERT_TRUE(lending::parse_school_days("sun,tue-thu,sat", hours));
+    ASSERT_TRUE(lending::parse_closed_dates("2027-02-11,2026-12-26..2027-01-07", hours));
+    ASSERT_TRUE(lending::parse_utc_offset("-03:30", hours));
+    EXPECT_EQ(lending::format_school_days(hours), "sun,tue-thu,sat");
+    EXPECT_EQ(lending::format_closed_dates(hours), "2026-12-26..2027-01-07,2027-02-11") << "kept in date order";
+    EXPECT_EQ(lending::format_utc_offset(hours), "-03:30");
+    lending::SchoolHours again;
+    ASSERT_TRUE(lending::parse_school_days(lending::format_school_days(hours), again));
+    ASSERT_TRUE(lending::parse_closed_dates(lending::format_closed_dates(hours), again));
+    ASSERT_TRUE(lending::parse_utc_offset(lending::format_utc_offset(hours), again));
+    EXPECT_EQ(again, hours);
+}
+
+TEST(SchoolHours, closed_dates_are_local_dates)
+{
+    lending::SchoolHours hours;
+    ASSERT_TRUE(lending::parse_closed_dates("2026-12-28", hours));
+    EXPECT_TRUE(lending::within_school_hours(hours, *base::parse_rfc3339("2026-12-27T23:00:00Z")) == false)
+        << "Monday 08:00 JST on 12-28 is closed";
+    EXPECT_TRUE(lending::within_school_hours(hours, *base::parse_rfc3339("2026-12-29T00:00:00Z")))
+        << "Tuesday 09:00 JST is open";
+    EXPECT_TRUE(lending::within_school_hours(hours, *base::parse_rfc3339("2026-12-25T23:00:00Z")) == false)
+        << "Saturday";
+    EXPECT_TRUE(lending::within_school_hours(hours, *base::parse_rfc3339("2026-12-25T00:00:00Z")))
+        << "Friday 09:00 JST";
 }

@@ -3,6 +3,8 @@
 #include "api/query.h"
 #include "lending/policy.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 using namespace hondana;
@@ -70,4 +72,28 @@ TEST(TenantPolicyValues, parse_set_and_refuse_out_of_range)
     EXPECT_FALSE(lending::set_policy_value(*policy, "lockout_threshold", "ten"));
     EXPECT_TRUE(lending::set_policy_value(*policy, "loan_days", "21"));
     EXPECT_EQ(lending::policy_to_json(*policy)["loan_days"], 21);
+}
+
+TEST(TenantPolicyValues, the_school_timetable_is_part_of_the_policy)
+{
+    auto policy
+        = lending::parse_policy(nlohmann::json { { "school_hours", "08:15-16:45" }, { "utc_offset", "+09:00" } });
+    ASSERT_TRUE(policy) << policy.error().message;
+    EXPECT_EQ(policy->school.first_minute, 8 * 60 + 15);
+    auto json = lending::policy_to_json(*policy);
+    EXPECT_EQ(json["school_hours"], "08:15-16:45");
+    EXPECT_EQ(json["school_days"], "mon-fri");
+    EXPECT_EQ(json["closed_dates"], "none");
+    ASSERT_TRUE(lending::set_policy_value(*policy, "closed_dates", "2026-12-26..2027-01-07"));
+    auto again = lending::parse_policy(lending::policy_to_json(*policy));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->school, policy->school) << "stored and read back unchanged";
+
+    auto refused = lending::set_policy_value(*policy, "school_days", "weekends");
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("mon-fri"), std::string::npos) << refused.error().message;
+    EXPECT_FALSE(lending::parse_policy(nlohmann::json { { "school_hours", 8 } })) << "text, not a number";
+    EXPECT_FALSE(lending::parse_policy(nlohmann::json { { "school_hours", "16:00-08:00" } }));
+    auto keys = lending::policy_keys();
+    EXPECT_NE(std::find(keys.begin(), keys.end(), "closed_dates"), keys.end());
 }
