@@ -1,5 +1,6 @@
 // hondana_render_bench: the figures issue 5 asks for, in one run.
 //  1. open → first page rendered, protected title vs MuPDF on the plaintext in memory (goal ratio ≤ 1.10);
+//     `--open-only` stops after it, `--runs N` sets its sample size;
 //     EPUB: synthetic ZIP over per-resource decryption vs decrypting the whole book to memory;
 //  2. page turn: prefetched (goal ≤ 16 ms) and cold;
 //  3. RSS after reading 200 pages of a 300-page illustrated PDF (goal ≤ 300 MiB);
@@ -9,6 +10,7 @@
 
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -25,7 +27,7 @@ using namespace hondana;
 
 namespace {
 
-constexpr int runs = 15;
+int runs = 15; // --runs N: each side of the open comparison is timed 2 N times, alternating
 constexpr float scale = 1.5f;
 
 std::shared_ptr<drm::Package> open_package(const std::filesystem::path& path)
@@ -46,23 +48,31 @@ void open_to_first_page(const std::filesystem::path& folder, const drm::SecretBy
     bench::protect(plain, protected_path, key);
     auto shared_key = std::make_shared<const drm::SecretBytes>(key.clone());
     auto plaintext = read_file(plain);
-    // Ours and MuPDF's alternate, so a busy machine slows both alike.
+    // Ours and MuPDF's alternate, so a busy machine slows both alike. The same
+    // work on both sides: a fresh MuPDF context, open, page 0 drawn into pixels
+    // (the same pixels: checked below). Neither counts an EPUB's pages; the
+    // reader counts them after the first page is on screen (measured apart).
+    size_t our_pixels = 0, mupdf_pixels = 0;
     auto our_open = [&] {
         auto engine = render::Engine::create().value();
         auto document = render::Document::open_package(engine, open_package(protected_path), shared_key).value();
-        (void)document->render_page(0, scale).value();
+        auto image = document->render_page(0, scale).value();
+        our_pixels = static_cast<size_t>(image.width) * static_cast<size_t>(image.height);
     };
-    auto mupdf_open = [&] { (void)render::baseline::open_and_render(plaintext, epub, 0, scale).value(); };
+    auto mupdf_open = [&] { mupdf_pixels = render::baseline::open_and_render(plaintext, epub, 0, scale).value(); };
     std::vector<double> ours_times, mupdf_times;
     for (int i = 0; i < runs * 2; ++i) {
         ours_times.push_back(bench::median_ms(1, our_open));
         mupdf_times.push_back(bench::median_ms(1, mupdf_open));
     }
+    if (our_pixels != mupdf_pixels)
+        std::cerr << name << ": page 0 is " << our_pixels << " pixels here and " << mupdf_pixels << " in MuPDF's run\n";
     std::sort(ours_times.begin(), ours_times.end());
     std::sort(mupdf_times.begin(), mupdf_times.end());
     double ours = ours_times[ours_times.size() / 2];
-    // Where the time goes: engine start, package open (ZIP directory, decryptor), document open, first page.
-    std::vector<double> phases(4, 0);
+    // Where the time goes: engine start, package open (ZIP directory, decryptor),
+    // document open, first page; then (not part of the ratio) counting the pages.
+    std::vector<double> phases(5, 0);
     for (int i = 0; i < runs; ++i) {
         auto t0 = std::chrono::steady_clock::now();
         auto engine = render::Engine::create().value();
@@ -73,13 +83,17 @@ void open_to_first_page(const std::filesystem::path& folder, const drm::SecretBy
         auto t3 = std::chrono::steady_clock::now();
         (void)document->render_page(0, scale).value();
         auto t4 = std::chrono::steady_clock::now();
-        for (auto [index, from, to] : { std::tuple { 0, t0, t1 }, std::tuple { 1, t1, t2 }, std::tuple { 2, t2, t3 }, std::tuple { 3, t3, t4 } })
+        (void)document->count_pages().value();
+        auto t5 = std::chrono::steady_clock::now();
+        for (auto [index, from, to] : { std::tuple { 0, t0, t1 }, std::tuple { 1, t1, t2 }, std::tuple { 2, t2, t3 },
+                 std::tuple { 3, t3, t4 }, std::tuple { 4, t4, t5 } })
             phases[static_cast<size_t>(index)] += std::chrono::duration<double, std::milli>(to - from).count() / runs;
     }
     bench::report("open_to_first_page." + name + ".phase.engine_ms", phases[0], "ms");
     bench::report("open_to_first_page." + name + ".phase.package_ms", phases[1], "ms");
     bench::report("open_to_first_page." + name + ".phase.document_ms", phases[2], "ms");
     bench::report("open_to_first_page." + name + ".phase.first_page_ms", phases[3], "ms");
+    bench::report("open_to_first_page." + name + ".after.count_pages_ms", phases[4], "ms");
     double mupdf = mupdf_times[mupdf_times.size() / 2];
     bench::report("open_to_first_page." + name + ".protected_ms", ours, "ms");
     bench::report("open_to_first_page." + name + ".mupdf_from_memory_ms", mupdf, "ms");
@@ -223,6 +237,7 @@ int main(int argc, char** argv)
     std::string reader = HONDANA_READER_EXE;
     std::string reader_args;
     bool child_memory = false;
+    bool open_only = false;
     std::filesystem::path folder;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -230,6 +245,10 @@ int main(int argc, char** argv)
             reader = argv[++i];
         else if (arg == "--reader-args" && i + 1 < argc)
             reader_args = argv[++i];
+        else if (arg == "--runs" && i + 1 < argc)
+            runs = std::max(1, std::atoi(argv[++i]));
+        else if (arg == "--open-only")
+            open_only = true;
         else if (arg == "--memory-child" && i + 1 < argc) {
             child_memory = true;
             folder = argv[++i];
@@ -249,6 +268,10 @@ int main(int argc, char** argv)
     open_to_first_page(folder, key, "fox-in-kyoto.pdf", false);
     open_to_first_page(folder, key, "kitsune-picture-book.pdf", false);
     open_to_first_page(folder, key, "fox-novel.epub", true);
+    if (open_only) {
+        std::filesystem::remove_all(folder);
+        return 0;
+    }
     page_turns(folder, key);
     // Memory is measured in a fresh process so the figures above do not count.
     std::string self = std::filesystem::read_symlink("/proc/self/exe").string();

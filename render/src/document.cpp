@@ -18,23 +18,74 @@ Error Document::State::explain(Error error) const
     return error;
 }
 
-Result<void> Document::State::check_page(int page) const
+bool Document::State::may_hold(int page) const
 {
-    if (page < 0 || page >= page_count)
-        return fail(ErrorKind::InvalidArgument,
-            "page " + std::to_string(page) + " is outside the book (" + std::to_string(page_count) + " pages)");
-    return {};
+    int count = page_count.load();
+    return page >= 0 && (count < 0 || page < count);
+}
+
+Result<int> Document::State::set_page_count(int count) const
+{
+    if (count <= 0)
+        return fail(ErrorKind::MalformedDocument, "the book has no pages");
+    if (static_cast<size_t>(count) > options.max_pages)
+        return fail(ErrorKind::LimitExceeded, "the book has " + std::to_string(count) + " pages");
+    page_count.store(count);
+    return count;
+}
+
+namespace {
+
+Error outside_the_book(int page, int count)
+{
+    return Error { ErrorKind::InvalidArgument,
+        "page " + std::to_string(page) + " is outside the book (" + std::to_string(count) + " pages)" };
+}
+
+}
+
+Result<fz_location> Document::State::locate(int page) const
+{
+    if (page < 0)
+        return tl::make_unexpected(outside_the_book(page, page_count.load()));
+    fz_context* c = ctx.get();
+    if (int count = page_count.load(); count >= 0) {
+        if (page >= count)
+            return tl::make_unexpected(outside_the_book(page, count));
+        fz_location location {};
+        auto found = guarded(c, ErrorKind::MalformedDocument, "finding the page",
+            [&] { location = fz_location_from_page_number(c, doc.get(), page); });
+        if (!found)
+            return tl::make_unexpected(explain(found.error()));
+        return location;
+    }
+    // Count unknown: walk the chapters only as far as the page.
+    int chapters = 0, start = 0;
+    std::optional<fz_location> location;
+    auto walked = guarded(c, ErrorKind::MalformedDocument, "laying out the book", [&] {
+        chapters = fz_count_chapters(c, doc.get());
+        for (int chapter = 0; chapter < chapters && !location; ++chapter) {
+            int pages = fz_count_chapter_pages(c, doc.get(), chapter);
+            if (page < start + pages)
+                location = fz_make_location(chapter, page - start);
+            start += pages;
+        }
+    });
+    if (!walked)
+        return tl::make_unexpected(explain(walked.error()));
+    if (location)
+        return *location;
+    int count = TRY(set_page_count(start)); // every chapter was laid out on the way
+    return tl::make_unexpected(outside_the_book(page, count));
 }
 
 Result<detail::PageHandle> Document::State::load_page(int page) const
 {
-    TRY(check_page(page));
+    auto location = TRY(locate(page));
     fz_context* c = ctx.get();
     fz_page* loaded = nullptr;
-    auto result = guarded(c, ErrorKind::MalformedDocument, "loading the page", [&] {
-        fz_location location = fz_location_from_page_number(c, doc.get(), page);
-        loaded = fz_load_chapter_page(c, doc.get(), location.chapter, location.page);
-    });
+    auto result = guarded(c, ErrorKind::MalformedDocument, "loading the page",
+        [&] { loaded = fz_load_chapter_page(c, doc.get(), location.chapter, location.page); });
     if (!result)
         return tl::make_unexpected(explain(result.error()));
     return detail::PageHandle(c, loaded);
@@ -82,7 +133,8 @@ Result<void> open_stream(Document::State& state, std::shared_ptr<drm::ByteSource
     return {};
 }
 
-Result<void> count_pages(Document::State& state)
+// A PDF's page tree says how many pages it has: counted at open.
+Result<void> count_pdf_pages(Document::State& state)
 {
     fz_context* ctx = state.ctx.get();
     int count = 0;
@@ -90,12 +142,35 @@ Result<void> count_pages(Document::State& state)
         [&] { count = fz_count_pages(ctx, state.doc.get()); });
     if (!counted)
         return tl::make_unexpected(state.explain(counted.error()));
-    if (count <= 0)
-        return fail(ErrorKind::MalformedDocument, "the book has no pages");
-    if (static_cast<size_t>(count) > state.options.max_pages)
-        return fail(ErrorKind::LimitExceeded, "the book has " + std::to_string(count) + " pages");
-    state.page_count = count;
+    TRY(state.set_page_count(count));
     return {};
+}
+
+// Chapters of the book (caller holds the lock); MalformedDocument when there are none.
+Result<int> count_chapters(const Document::State& state)
+{
+    fz_context* ctx = state.ctx.get();
+    int chapters = 0;
+    auto counted = guarded(ctx, ErrorKind::MalformedDocument, "reading the spine",
+        [&] { chapters = fz_count_chapters(ctx, state.doc.get()); });
+    if (!counted)
+        return tl::make_unexpected(state.explain(counted.error()));
+    if (chapters <= 0)
+        return fail(ErrorKind::MalformedDocument, "the book has no pages");
+    return chapters;
+}
+
+// Pages of one chapter (caller holds the lock): MuPDF lays the chapter out
+// unless it already has.
+Result<int> count_chapter(const Document::State& state, int chapter)
+{
+    fz_context* ctx = state.ctx.get();
+    int pages = 0;
+    auto counted = guarded(ctx, ErrorKind::MalformedDocument, "laying out the book",
+        [&] { pages = fz_count_chapter_pages(ctx, state.doc.get(), chapter); });
+    if (!counted)
+        return tl::make_unexpected(state.explain(counted.error()));
+    return pages;
 }
 
 std::string metadata(fz_context* ctx, fz_document* doc, const char* key)
@@ -124,7 +199,13 @@ Result<void> layout(Document::State& state)
     });
     if (!laid_out)
         return tl::make_unexpected(state.explain(laid_out.error()));
-    return count_pages(state);
+    // MuPDF lays chapters out when they are first needed: the count waits
+    // until someone asks (count_pages()), so the first page does not wait for it.
+    state.page_count.store(-1);
+    state.count_error.reset();
+    ++state.layout_generation;
+    TRY(count_chapters(state));
+    return {};
 }
 
 }
@@ -143,7 +224,7 @@ Result<std::unique_ptr<Document>> Document::open_pdf(
     auto state = TRY(new_state(std::move(engine), options));
     state->format = DocumentFormat::Pdf;
     TRY(open_stream(*state, std::move(plaintext), "application/pdf"));
-    TRY(count_pages(*state));
+    TRY(count_pdf_pages(*state));
     TRY(read_pdf_catalog(*state));
     state->title = metadata(state->ctx.get(), state->doc.get(), FZ_META_INFO_TITLE);
     return std::unique_ptr<Document>(new Document(std::move(state))); // raw-new: private constructor
@@ -203,10 +284,54 @@ ReadingProgression Document::reading_progression() const { return m_state->progr
 std::string Document::title() const { return m_state->title; }
 const ReflowSettings& Document::reflow_settings() const { return m_state->reflow; }
 
-int Document::page_count() const
+std::optional<int> Document::known_page_count() const
 {
-    std::lock_guard lock(m_state->mutex);
-    return m_state->page_count;
+    int count = m_state->page_count.load();
+    return count >= 0 ? std::optional<int>(count) : std::nullopt;
+}
+
+int Document::page_count() const { return count_pages().value_or(0); }
+
+Result<int> Document::count_pages() const
+{
+    auto& s = *m_state;
+    for (;;) {
+        if (auto known = known_page_count())
+            return *known;
+        uint64_t generation = 0;
+        int chapters = 0;
+        {
+            std::lock_guard lock(s.mutex);
+            if (s.count_error)
+                return tl::make_unexpected(*s.count_error);
+            generation = s.layout_generation;
+            chapters = TRY(count_chapters(s));
+        }
+        // One chapter at a time under the lock, so pages render in between.
+        int total = 0;
+        for (int chapter = 0; chapter < chapters; ++chapter) {
+            std::lock_guard lock(s.mutex);
+            if (s.layout_generation != generation)
+                break;
+            auto pages = count_chapter(s, chapter);
+            if (!pages) {
+                s.count_error = pages.error();
+                return tl::make_unexpected(pages.error());
+            }
+            total += *pages;
+            if (static_cast<size_t>(total) > s.options.max_pages)
+                break; // set_page_count below says so
+        }
+        std::lock_guard lock(s.mutex);
+        if (s.layout_generation != generation)
+            continue; // laid out again meanwhile: count the new layout
+        if (s.page_count.load() >= 0)
+            return s.page_count.load();
+        auto counted = s.set_page_count(total);
+        if (!counted)
+            s.count_error = counted.error();
+        return counted;
+    }
 }
 
 Result<void> Document::relayout(const ReflowSettings& settings)
@@ -221,12 +346,11 @@ Result<void> Document::relayout(const ReflowSettings& settings)
 Result<Position> Document::position_of(int page) const
 {
     std::lock_guard lock(m_state->mutex);
-    TRY(m_state->check_page(page));
+    auto location = TRY(m_state->locate(page));
     fz_context* ctx = m_state->ctx.get();
     fz_bookmark mark = 0;
-    TRY(guarded(ctx, ErrorKind::MalformedDocument, "making a bookmark", [&] {
-        mark = fz_make_bookmark(ctx, m_state->doc.get(), fz_location_from_page_number(ctx, m_state->doc.get(), page));
-    }));
+    TRY(guarded(ctx, ErrorKind::MalformedDocument, "making a bookmark",
+        [&] { mark = fz_make_bookmark(ctx, m_state->doc.get(), location); }));
     return Position { static_cast<uint64_t>(mark) };
 }
 
@@ -241,7 +365,8 @@ Result<int> Document::page_of(Position position) const
     }));
     if (page < 0)
         return fail(ErrorKind::InvalidArgument, "the position is not in this book");
-    return std::min(page, m_state->page_count - 1);
+    int count = m_state->page_count.load();
+    return count > 0 ? std::min(page, count - 1) : page;
 }
 
 Result<Size> Document::page_size(int page) const

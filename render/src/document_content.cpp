@@ -53,7 +53,7 @@ Result<std::vector<OutlineItem>> Document::outline() const
                         location = fz_resolve_link(ctx, m_state->doc.get(), node->uri, nullptr, nullptr);
                     page = fz_page_number_from_location(ctx, m_state->doc.get(), location);
                 });
-            if (found && page >= 0 && page < m_state->page_count)
+            if (found && m_state->may_hold(page))
                 item.page = page;
         }
         items.push_back(std::move(item));
@@ -73,7 +73,7 @@ std::vector<OutlineItem> Document::navigation_outline() const
             fz_location location = fz_resolve_link(ctx, m_state->doc.get(), entry.target.c_str(), nullptr, nullptr);
             page = fz_page_number_from_location(ctx, m_state->doc.get(), location);
         });
-        if (found && page >= 0 && page < m_state->page_count)
+        if (found && m_state->may_hold(page))
             item.page = page;
         items.push_back(std::move(item));
     }
@@ -154,7 +154,7 @@ Result<std::vector<Link>> Document::links(int page) const
             fz_location location = fz_resolve_link(ctx, m_state->doc.get(), link.uri.c_str(), nullptr, nullptr);
             target = fz_page_number_from_location(ctx, m_state->doc.get(), location);
         });
-        if (resolved && target >= 0 && target < m_state->page_count)
+        if (resolved && m_state->may_hold(target))
             link.target_page = target;
     }
     return links;
@@ -162,7 +162,7 @@ Result<std::vector<Link>> Document::links(int page) const
 
 std::string Document::page_label(int page) const
 {
-    if (page < 0 || page >= m_state->page_count)
+    if (!m_state->may_hold(page))
         return {};
     return format_page_label(m_state->labels, page);
 }

@@ -2,6 +2,7 @@
 
 // Document internals shared by render/ sources.
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +43,12 @@ struct Document::State {
     LayoutKind layout { LayoutKind::Fixed };
     ReadingProgression progression { ReadingProgression::LeftToRight };
     std::string title;
-    int page_count { 0 };
+    // Pages in the book, or -1 until counted. Written under `mutex`, read
+    // anywhere: an EPUB is counted only after its first page (every chapter
+    // must be laid out to count it), a PDF at open (its page tree says).
+    mutable std::atomic<int> page_count { -1 };
+    uint64_t layout_generation { 0 }; // grows with every relayout (under `mutex`)
+    std::optional<Error> count_error; // why counting this layout failed (under `mutex`)
     ReflowSettings reflow;
     std::optional<Size> fixed_epub_page; // pre-paginated EPUB: the viewport of its pages
     std::vector<PageLabelRange> labels;
@@ -51,7 +57,14 @@ struct Document::State {
     // The error to report for a failed MuPDF call: the source's own error
     // when the source failed underneath, else `error`.
     [[nodiscard]] Error explain(Error error) const;
-    [[nodiscard]] Result<void> check_page(int page) const;
+    // Whether `page` may be in the book: not negative, and below the count when it is known.
+    [[nodiscard]] bool may_hold(int page) const;
+    // The chapter and page of `page` (caller holds `mutex`). With the count
+    // unknown, lays out the chapters up to that page only; running off the
+    // end of the book counts it. InvalidArgument for a page outside the book.
+    [[nodiscard]] Result<fz_location> locate(int page) const;
+    // Records the count after checking it (caller holds `mutex`).
+    [[nodiscard]] Result<int> set_page_count(int count) const;
     // Loads a page (caller holds `mutex`). The handle drops with `ctx`.
     [[nodiscard]] Result<detail::PageHandle> load_page(int page) const;
 };

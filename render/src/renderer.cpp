@@ -4,6 +4,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <list>
 #include <thread>
 
@@ -103,6 +104,13 @@ struct Renderer::State {
         return made;
     }
 
+    // A page asked for before the book was counted that turned out not to exist.
+    [[nodiscard]] bool past_the_end(int page) const
+    {
+        auto count = document->known_page_count();
+        return count && page >= *count;
+    }
+
     void work(fz_context* ctx);
     void finish(const Job& job, Result<PageImage> image);
 };
@@ -113,7 +121,7 @@ void Renderer::State::finish(const Job& job, Result<PageImage> image)
     {
         std::lock_guard lock(mutex);
         running.erase(std::find_if(running.begin(), running.end(), [&](const Job& j) { return j.cookie == job.cookie; }));
-        if (!image && image.error().kind == ErrorKind::Cancelled) {
+        if (!image && (image.error().kind == ErrorKind::Cancelled || past_the_end(job.target.page))) {
             ++stats.cancelled;
             return;
         }
@@ -195,7 +203,9 @@ Renderer::~Renderer()
 uint64_t Renderer::request(const std::vector<PageKey>& visible, int direction)
 {
     auto& s = *m_state;
-    int pages = s.document->page_count();
+    // Not yet counted (EPUB): anything from page 0 may be asked for; pages past
+    // the end fail to record and are dropped quietly (finish()).
+    int pages = s.document->known_page_count().value_or(std::numeric_limits<int>::max());
     std::lock_guard lock(s.mutex);
     uint64_t generation = ++s.generation;
     std::vector<std::pair<PageKey, int>> wanted;

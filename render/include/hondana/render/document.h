@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,9 +49,27 @@ public:
     [[nodiscard]] LayoutKind layout_kind() const;
     [[nodiscard]] ReadingProgression reading_progression() const;
     [[nodiscard]] std::string title() const;
+
+    // Page counts. A PDF's is known at open (its page tree says). An EPUB's is
+    // not: MuPDF must lay out every chapter to count it, and the first page
+    // needs only the first chapter, so a reader shows that page first and
+    // counts afterwards (off the UI thread). Until then every page method
+    // accepts any page from 0 and lays out only the chapters up to it; a page
+    // past the end is InvalidArgument (and finding that out counts the book).
+    // The count is unknown again after relayout().
+    //
+    // The count if known, without counting (nullopt for an EPUB not yet counted).
+    [[nodiscard]] std::optional<int> known_page_count() const;
+    // Counts the pages if nobody has (EPUB: lays out each chapter not yet laid
+    // out, one chapter per hold of the document lock, so rendering goes on in
+    // between). MalformedDocument, SourceFailed or LimitExceeded when a chapter
+    // cannot be laid out or the book has more than OpenOptions::max_pages.
+    [[nodiscard]] Result<int> count_pages() const;
+    // count_pages(), or 0 when counting failed. Blocks while counting.
     [[nodiscard]] int page_count() const;
 
     // Page bounds in points. InvalidArgument for a page out of range.
+    // (Every page method below: a page past the end is InvalidArgument, see above.)
     [[nodiscard]] Result<Size> page_size(int page) const;
     // The printed label: PDF /PageLabels when present, else the page number from 1.
     [[nodiscard]] std::string page_label(int page) const;

@@ -45,7 +45,8 @@ class Renderer {
 public:
     using Callback = std::function<void(RenderResult)>;
     // `on_done` is called on a worker thread for every finished or failed
-    // page (not for cancelled ones). Internal when threads cannot start.
+    // page (not for cancelled ones, nor for pages of a book not yet counted
+    // that turn out to be past its end). Internal when threads cannot start.
     [[nodiscard]] static Result<std::unique_ptr<Renderer>> create(
         std::shared_ptr<Document> document, Callback on_done, const RendererOptions& options = {});
     // Cancels outstanding work and joins the workers.
