@@ -4,7 +4,10 @@
 //      pass over a buffer of the same size (goal: ratio >= 0.90);
 //  (b) latency of 4 KiB reads at random offsets in a 100 MiB protected file on
 //      disk (page cache warm, as a reader's store file is): p50/p99/max
-//      (goal: p99 < 100 us).
+//      (goal: p99 < 100 us);
+//  (c) the cost of opening a package's resources: segment key derivation
+//      (HKDF-SHA256 per call against a package's SegmentKeyring) and
+//      SegmentedReader::open of 16 KiB resources through each.
 // Build and run it in release mode; see docs/drm.md.
 
 #include <algorithm>
@@ -20,6 +23,7 @@
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 
+#include "hondana/drm/segment_keyring.h"
 #include "hondana/drm/segmented.h"
 
 using namespace hondana::drm;
@@ -248,6 +252,85 @@ void random_reads_from_file(benchmark::State& state)
     state.counters["reads"] = static_cast<double>(micros.size());
 }
 
+// (c) Opening a package's resources: the segment key derivation each open
+// needs, the reference HKDF-SHA256 (EVP_KDF, fetched per call) against a
+// package's SegmentKeyring (HMAC prepared once), and SegmentedReader::open of
+// a set of 16 KiB resources through each (a first open derives, a second
+// finds the key kept).
+constexpr int resource_count = 64;
+constexpr size_t resource_size = 16 * 1024;
+
+struct Resources {
+    std::vector<std::shared_ptr<MemoryByteSource>> sources;
+    Resources()
+    {
+        ByteView plain(inputs().plaintext.data(), resource_size);
+        for (int i = 0; i < resource_count; ++i)
+            sources.push_back(
+                std::make_shared<MemoryByteSource>(encrypt_segmented(plain, inputs().key.view()).value()));
+    }
+};
+
+Resources& resources()
+{
+    static Resources shared;
+    return shared;
+}
+
+Bytes salt_for(uint64_t counter)
+{
+    Bytes salt(segment_salt_size, 0x5a);
+    for (size_t i = 0; i < 8; ++i)
+        salt[i] = static_cast<uint8_t>(counter >> (8 * i));
+    return salt;
+}
+
+enum class KeyPath { Hkdf = 0, Keyring = 1, KeyringKept = 2 };
+
+// One segment key per iteration: HKDF-SHA256 per call; the keyring on a new
+// salt each time (past max_kept_keys it derives without keeping); the
+// keyring on a salt it keeps.
+void segment_key(benchmark::State& state)
+{
+    auto path = static_cast<KeyPath>(state.range(0));
+    auto keyring = SegmentKeyring::create(inputs().key.view()).value();
+    uint64_t counter = 0;
+    for (auto _ : state) {
+        Bytes salt = salt_for(path == KeyPath::KeyringKept ? 7 : counter++);
+        auto key = path == KeyPath::Hkdf ? hkdf_sha256(inputs().key.view(), salt, as_bytes(segment_key_info), 32)
+                                         : keyring->segment_key(salt);
+        if (!key) {
+            state.SkipWithError("derive failed");
+            break;
+        }
+        benchmark::DoNotOptimize(key->data());
+    }
+    state.counters["s_per_call"] = benchmark::Counter(
+        static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+// Opens every resource once per iteration; the time is per resource.
+void open_resources(benchmark::State& state)
+{
+    auto path = static_cast<KeyPath>(state.range(0));
+    auto& sources = resources().sources;
+    auto kept = SegmentKeyring::create(inputs().key.view()).value();
+    for (auto _ : state) {
+        std::unique_ptr<SegmentKeyring> fresh;
+        if (path == KeyPath::Keyring)
+            fresh = SegmentKeyring::create(inputs().key.view()).value(); // a package opened anew
+        for (const auto& source : sources) {
+            auto reader = path == KeyPath::Hkdf ? SegmentedReader::open(source, inputs().key.view())
+                                                : SegmentedReader::open(source, fresh ? *fresh : *kept);
+            if (!reader)
+                state.SkipWithError("open failed");
+        }
+    }
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * resource_count);
+    state.counters["s_per_open"] = benchmark::Counter(static_cast<double>(state.iterations()) * resource_count,
+        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 // Keeps each run's counters so the summary can compare them.
 class SummaryReporter final : public benchmark::ConsoleReporter {
 public:
@@ -289,6 +372,19 @@ void print_summary(const SummaryReporter& reporter)
             read / 1024, reporter.value(name, "ours_mib_s"), reporter.value(name, "evp_mib_s"), ratio,
             reporter.value(name, "ratio_min"), reporter.value(name, "ratio_max"), ratio >= 0.90 ? "met" : "NOT met");
     }
+    double hkdf = reporter.value("segment_key/0", "s_per_call") * 1e6;
+    double keyring = reporter.value("segment_key/1", "s_per_call") * 1e6;
+    double kept = reporter.value("segment_key/2", "s_per_call") * 1e6;
+    if (hkdf > 0)
+        std::printf("(c) segment key: HKDF-SHA256 per call %.2f us; package keyring %.2f us (%.1fx), kept %.3f us\n",
+            hkdf, keyring, keyring > 0 ? hkdf / keyring : 0, kept);
+    double open_hkdf = reporter.value("open_resources/0", "s_per_open") * 1e6;
+    double open_keyring = reporter.value("open_resources/1", "s_per_open") * 1e6;
+    double open_kept = reporter.value("open_resources/2", "s_per_open") * 1e6;
+    if (open_hkdf > 0)
+        std::printf("(c) SegmentedReader::open of a 16 KiB resource: %.1f us with HKDF per open, %.1f us first open"
+                    " through the keyring, %.1f us opened again\n",
+            open_hkdf, open_keyring, open_kept);
     for (int segment : { 64 << 10, 16 << 10 }) {
         std::string name = "random_reads_from_file/" + std::to_string(segment) + "/";
         double p99 = reporter.value(name, "p99_us");
@@ -309,6 +405,8 @@ void print_summary(const SummaryReporter& reporter)
 BENCHMARK(evp_gcm_one_pass)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(segmented_sequential)->Arg(1 << 20)->Arg(64 << 10)->Arg(4 << 10)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(paired_throughput)->Arg(1 << 20)->Arg(64 << 10)->Arg(4 << 10)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(segment_key)->Arg(0)->Arg(1)->Arg(2);
+BENCHMARK(open_resources)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 BENCHMARK(random_reads_from_file)
     ->Arg(64 << 10)
     ->Arg(16 << 10)

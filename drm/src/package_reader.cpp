@@ -1,5 +1,7 @@
 #include "hondana/drm/package.h"
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "deflate.h"
@@ -33,6 +35,9 @@ struct Package::State {
     std::vector<PackageEntry> entries;
     std::map<std::string, size_t, std::less<>> by_path;
     std::optional<std::string> licence_path;
+    // Segment keys of the content key resources were last opened with,
+    // derived once per resource for the package's lifetime, wiped with it.
+    std::unique_ptr<SegmentKeyring> keyring;
 
     [[nodiscard]] detail::InflateLimits inflate_limits() const
     {
@@ -44,9 +49,17 @@ struct Package::State {
         return found == by_path.end() ? nullptr : &entries[found->second];
     }
     Result<std::string> read_metadata(std::string_view path);
+    Result<std::reference_wrapper<SegmentKeyring>> keyring_for(const SecretBytes& content_key);
     Result<void> open_epub();
     Result<void> open_pdf();
 };
+
+Result<std::reference_wrapper<SegmentKeyring>> Package::State::keyring_for(const SecretBytes& content_key)
+{
+    if (!keyring || !keyring->is_for(content_key.view()))
+        keyring = TRY(SegmentKeyring::create(content_key.view()));
+    return std::ref(*keyring);
+}
 
 Result<std::string> Package::State::read_metadata(std::string_view path)
 {
@@ -203,10 +216,12 @@ Result<std::shared_ptr<ByteSource>> Package::open_resource(std::string_view path
     if (!content_key || content_key->size() != 32)
         return fail(ErrorKind::InvalidArgument, std::string(path) + " is encrypted: a 32-byte content key is needed");
     std::shared_ptr<ByteSource> plain;
-    if (encryption.algorithm == aes256_cbc_uri)
+    if (encryption.algorithm == aes256_cbc_uri) {
         plain = TRY(CbcReader::open(std::move(raw), content_key->view()));
-    else
-        plain = TRY(SegmentedReader::open(std::move(raw), content_key->view()));
+    } else {
+        SegmentKeyring& keys = TRY(m_state->keyring_for(*content_key));
+        plain = TRY(SegmentedReader::open(std::move(raw), keys));
+    }
     if (!encryption.deflated) {
         if (encryption.original_length && *encryption.original_length != plain->size())
             return fail(ErrorKind::ContentLengthMismatch,

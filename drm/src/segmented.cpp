@@ -19,8 +19,7 @@ namespace {
 
 constexpr std::array<uint8_t, 4> header_magic { 'H', 'N', 'D', 'S' };
 constexpr uint8_t header_version = 1;
-constexpr std::string_view segment_key_info = "hondana-segment-key-v1";
-constexpr size_t salt_size = 16;
+constexpr size_t salt_size = segment_salt_size;
 constexpr size_t nonce_prefix_size = 7;
 constexpr size_t nonce_size = 12;
 constexpr uint64_t max_segment_count = uint64_t(1) << 32; // the index in the nonce is 32 bits
@@ -108,14 +107,29 @@ Nonce segment_nonce(const Header& header, uint64_t index, bool final)
     return nonce;
 }
 
-Result<SecretBytes> derive_segment_key(ByteView content_key, const Header& header)
+ByteView header_salt(const Header& header)
+{
+    return { &header.bytes[salt_offset], salt_size };
+}
+
+// The reference derivation (segmented.h); SegmentKeyring gives the same bytes.
+Result<SecretBytes> derive_segment_key(ByteView content_key, ByteView salt)
 {
     if (content_key.size() != 32)
         return fail(ErrorKind::InvalidArgument, "segmented AES-256-GCM needs a 32-byte content key");
-    return hkdf_sha256(content_key, { &header.bytes[salt_offset], salt_size }, as_bytes(segment_key_info), 32);
+    return hkdf_sha256(content_key, salt, as_bytes(segment_key_info), 32);
 }
 
 enum class Direction { Encrypt, Decrypt };
+
+// AES-256-GCM fetched once for the process: keying a context with the
+// EVP_aes_256_gcm() constant fetches it again each time (half the cost of
+// opening a context).
+const EVP_CIPHER* aes_256_gcm()
+{
+    static const detail::Cipher fetched { EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr) };
+    return fetched ? fetched.get() : EVP_aes_256_gcm();
+}
 
 // An AES-256-GCM context keyed once with the segment key; each segment only
 // sets its nonce, so the key schedule is not recomputed per segment.
@@ -125,8 +139,8 @@ Result<detail::CipherCtx> keyed_context(const SecretBytes& key, Direction direct
     if (!ctx)
         return crypto_failure("EVP_CIPHER_CTX_new");
     int ok = direction == Direction::Encrypt
-        ? EVP_EncryptInit_ex2(ctx.get(), EVP_aes_256_gcm(), key.data(), nullptr, nullptr)
-        : EVP_DecryptInit_ex2(ctx.get(), EVP_aes_256_gcm(), key.data(), nullptr, nullptr);
+        ? EVP_EncryptInit_ex2(ctx.get(), aes_256_gcm(), key.data(), nullptr, nullptr)
+        : EVP_DecryptInit_ex2(ctx.get(), aes_256_gcm(), key.data(), nullptr, nullptr);
     if (ok != 1)
         return crypto_failure("AES-256-GCM key setup");
     return ctx;
@@ -216,7 +230,7 @@ Result<void> encrypt_segmented(ByteSource& plaintext, ByteView content_key, cons
     TRY(random_bytes({ &header.bytes[salt_offset], salt_size }));
     TRY(random_bytes({ &header.bytes[prefix_offset], nonce_prefix_size }));
 
-    SecretBytes key = TRY(derive_segment_key(content_key, header));
+    SecretBytes key = TRY(derive_segment_key(content_key, header_salt(header)));
     detail::CipherCtx ctx = TRY(keyed_context(key, Direction::Encrypt));
     TRY(sink(header.bytes));
 
@@ -361,10 +375,25 @@ Result<void> SegmentedReader::State::copy_cached(uint64_t index, size_t within, 
 Result<std::unique_ptr<SegmentedReader>> SegmentedReader::open(
     std::shared_ptr<ByteSource> ciphertext, ByteView content_key, size_t cached_segments)
 {
-    if (!ciphertext)
-        return fail(ErrorKind::InvalidArgument, "segmented reader over a null source");
     if (content_key.size() != 32)
         return fail(ErrorKind::InvalidArgument, "segmented AES-256-GCM needs a 32-byte content key");
+    return open_with(
+        std::move(ciphertext), [content_key](ByteView salt) { return derive_segment_key(content_key, salt); },
+        cached_segments);
+}
+
+Result<std::unique_ptr<SegmentedReader>> SegmentedReader::open(
+    std::shared_ptr<ByteSource> ciphertext, SegmentKeyring& keys, size_t cached_segments)
+{
+    return open_with(
+        std::move(ciphertext), [&keys](ByteView salt) { return keys.segment_key(salt); }, cached_segments);
+}
+
+Result<std::unique_ptr<SegmentedReader>> SegmentedReader::open_with(
+    std::shared_ptr<ByteSource> ciphertext, const KeySource& segment_key, size_t cached_segments)
+{
+    if (!ciphertext)
+        return fail(ErrorKind::InvalidArgument, "segmented reader over a null source");
     uint64_t actual = ciphertext->size();
     if (actual < segmented_header_size)
         return fail(ErrorKind::MalformedHeader,
@@ -379,7 +408,7 @@ Result<std::unique_ptr<SegmentedReader>> SegmentedReader::open(
             "segmented content is " + std::to_string(actual) + " bytes; its header says " + std::to_string(expected));
     state->ciphertext = std::move(ciphertext);
     state->count = segment_count(state->header.plaintext_length, state->header.segment_size);
-    state->key = TRY(derive_segment_key(content_key, state->header));
+    state->key = TRY(segment_key(header_salt(state->header)));
     state->cache_capacity = cached_segments;
     // Authenticating the final segment proves the key, the header and the
     // length before anyone reads; it is also the segment readers ask for first

@@ -207,6 +207,27 @@ TEST(PackageEpub, round_trips_our_sample_with_escaped_names_and_a_staged_payload
     expect_same_resources(dir / "in.epub", *package, key);
 }
 
+TEST(PackageEpub, opening_resources_again_or_with_another_key_never_reuses_a_wrong_key)
+{
+    ScratchDir dir;
+    write_file_bytes(dir / "in.epub", sample_epub());
+    SecretBytes key = test_key();
+    ASSERT_TRUE(package_epub(dir / "in.epub", dir / "out.epub", key.view(), 4096));
+    auto package = open_package(dir / "out.epub");
+    ASSERT_TRUE(package);
+    const std::string chapter = "OPS/text/chapter 1.xhtml";
+    Bytes first = resource(*package, chapter, &key);
+    EXPECT_EQ(resource(*package, chapter, &key), first); // opened again: its key is kept
+    SecretBytes wrong = test_key(0x99);
+    for (const auto& path : { chapter, std::string("OPS/images/pic.jpg") }) {
+        auto refused = package->open_resource(path, &wrong);
+        ASSERT_FALSE(refused) << path << " opened with another content key";
+        EXPECT_EQ(refused.error().kind, ErrorKind::ContentTampered);
+    }
+    EXPECT_EQ(resource(*package, chapter, &key), first); // and back to the right key
+    expect_same_resources(dir / "in.epub", *package, key);
+}
+
 TEST(PackageEpub, round_trips_every_shared_epub_fixture)
 {
     struct Case {

@@ -193,6 +193,56 @@ TEST(SegmentedReader, reads_at_every_segment_boundary)
     }
 }
 
+TEST(SegmentedReader, sequential_small_reads_across_segment_boundaries_return_exactly_the_plaintext)
+{
+    // Default 64 KiB segments, read front to back in steps that are smaller
+    // than a segment and do not divide it, so reads straddle every boundary.
+    Bytes plaintext = pattern_bytes(3 * default_segment_size + 1234, 17);
+    auto reader = open_bytes(protect(plaintext, default_segment_size), test_key().view(), 1);
+    ASSERT_TRUE(reader);
+    for (size_t step : { size_t(4096), size_t(1000), size_t(4097) }) {
+        Bytes out(plaintext.size(), 0xAA);
+        for (size_t offset = 0; offset < plaintext.size(); offset += step) {
+            size_t count = (*reader)
+                               ->read_at(offset, std::span(out).subspan(offset, std::min(step, out.size() - offset)))
+                               .value();
+            ASSERT_EQ(count, std::min(step, plaintext.size() - offset)) << "step " << step << " at " << offset;
+        }
+        EXPECT_EQ(out, plaintext) << "step " << step;
+    }
+}
+
+TEST(SegmentedTamper, small_sequential_reads_stop_at_a_tampered_segment_before_any_of_its_bytes)
+{
+    Bytes plaintext = pattern_bytes(4 * small_segment, 23);
+    Bytes ciphertext = protect(plaintext);
+    ciphertext[segment_start(2) + 777] ^= 0x01;
+    auto reader = open_bytes(std::move(ciphertext));
+    ASSERT_TRUE(reader);
+    constexpr size_t step = 1000;
+    const size_t tampered_begin = 2 * small_segment;
+    const size_t tampered_end = 3 * small_segment;
+    size_t refused = 0;
+    for (size_t offset = 0; offset < plaintext.size(); offset += step) {
+        Bytes out(std::min(step, plaintext.size() - offset), 0xAA);
+        auto read = (*reader)->read_at(offset, out);
+        if (offset >= tampered_end || offset + out.size() <= tampered_begin) {
+            ASSERT_TRUE(read) << "at " << offset << ": " << read.error().message;
+            ASSERT_TRUE(std::equal(out.begin(), out.end(), plaintext.begin() + offset)) << "at " << offset;
+            continue;
+        }
+        ASSERT_FALSE(read) << "a read at " << offset << " touching the tampered segment succeeded";
+        EXPECT_EQ(read.error().kind, ErrorKind::ContentTampered);
+        ++refused;
+        size_t from = std::max(offset, tampered_begin) - offset;
+        size_t to = std::min(offset + out.size(), tampered_end) - offset;
+        for (size_t i = from; i < to; ++i)
+            ASSERT_TRUE(out[i] == 0xAA || out[i] == 0)
+                << "byte " << offset + i << " of the tampered segment reached the caller";
+    }
+    EXPECT_EQ(refused, 5u); // the reads at 8000, 9000, .., 12000 touch segment 2
+}
+
 namespace {
 
 // Records every ciphertext range a reader asks for (and offers no contiguous

@@ -24,6 +24,7 @@
 
 #include "hondana/drm/byte_source.h"
 #include "hondana/drm/crypto.h"
+#include "hondana/drm/segment_keyring.h"
 
 namespace hondana::drm {
 
@@ -70,6 +71,10 @@ public:
     // fails: wrong key, changed header, segments moved).
     [[nodiscard]] static Result<std::unique_ptr<SegmentedReader>> open(
         std::shared_ptr<ByteSource> ciphertext, ByteView content_key, size_t cached_segments = 4);
+    // The same, with the segment key from `keys` (the package's keyring for
+    // its content key), which derives it once per resource and cheaply.
+    [[nodiscard]] static Result<std::unique_ptr<SegmentedReader>> open(
+        std::shared_ptr<ByteSource> ciphertext, SegmentKeyring& keys, size_t cached_segments = 4);
     ~SegmentedReader() override;
 
     [[nodiscard]] uint64_t size() const override;
@@ -78,6 +83,9 @@ public:
 
 private:
     struct State;
+    using KeySource = std::function<Result<SecretBytes>(ByteView salt)>;
+    [[nodiscard]] static Result<std::unique_ptr<SegmentedReader>> open_with(
+        std::shared_ptr<ByteSource> ciphertext, const KeySource& segment_key, size_t cached_segments);
     explicit SegmentedReader(std::unique_ptr<State> state);
     std::unique_ptr<State> m_state;
 };
