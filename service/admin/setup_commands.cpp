@@ -115,8 +115,9 @@ void add_setup_commands(CLI::App& cli, AdminContext& context, Action& action)
     init->callback(set([](AdminContext& c, const SetupArgs& a) { return pki_init(c, a); }));
     auto* rotate = pki->add_subcommand("rotate-tls",
         "Promote the backup TLS key (readers pin it already), make a new backup key (needs the root key)");
-    rotate->add_option("--dns", args->dns, "DNS names of the service (new TLS certificate)");
-    rotate->add_option("--ip", args->ips, "IP addresses of the service (new TLS certificate)");
+    rotate->add_option("--dns", args->dns, "DNS names of the service (new TLS certificate; default: the current ones)");
+    rotate->add_option(
+        "--ip", args->ips, "IP addresses of the service (new TLS certificate; default: the current ones)");
     rotate->add_option("--root-key", args->root_key, "The root's private key (default pki/offline/root.key)");
     rotate->add_option("--backup-key", args->backup_key, "The backup TLS key (default pki/offline/tls-backup.key)");
     rotate->add_option("--organization", args->pki.organization, "Organisation name in the certificate")

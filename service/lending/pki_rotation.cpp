@@ -1,5 +1,10 @@
 #include "lending/pki_rotation.h"
 
+#include <arpa/inet.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+
 #include <nlohmann/json.hpp>
 
 #include "lending/file_ops.h"
@@ -39,6 +44,40 @@ Result<drm::Certificate> issue_tls(const TlsRotation& rotation, const drm::Priva
     return std::move(*certificate);
 }
 
+struct GeneralNamesFree {
+    void operator()(GENERAL_NAMES* names) const { GENERAL_NAMES_free(names); }
+};
+
+// The DNS names and IP addresses the current certificate names the service by.
+Result<void> names_of_current(const PkiPaths& paths, TlsRotation& rotation)
+{
+    auto pem = TRY(read_text_file(paths.tls_certificate(), 64 * 1024));
+    auto current = drm::Certificate::from_pem(pem);
+    if (!current)
+        return fail(ErrorKind::InvalidArgument, paths.tls_certificate().string() + " is not a certificate");
+    std::unique_ptr<GENERAL_NAMES, GeneralNamesFree> names(
+        static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(current->native(), NID_subject_alt_name, nullptr, nullptr)));
+    for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
+        const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
+        if (name->type == GEN_DNS) {
+            const auto* text = name->d.dNSName;
+            rotation.dns_names.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(text)),
+                static_cast<size_t>(ASN1_STRING_length(text)));
+        } else if (name->type == GEN_IPADD) {
+            const auto* bytes = name->d.iPAddress;
+            int length = ASN1_STRING_length(bytes);
+            char text[INET6_ADDRSTRLEN] = {};
+            if ((length == 4 || length == 16)
+                && inet_ntop(length == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(bytes), text, sizeof text))
+                rotation.ip_addresses.emplace_back(text);
+        }
+    }
+    if (rotation.dns_names.empty() && rotation.ip_addresses.empty())
+        return fail(ErrorKind::InvalidArgument,
+            "the current certificate names no DNS name or IP address: give them with --dns and/or --ip");
+    return {};
+}
+
 // Keys stay in wiped memory (SecretBytes) on their way to the file.
 Result<void> write_key(const std::filesystem::path& path, const drm::PrivateKey& key)
 {
@@ -50,11 +89,11 @@ Result<void> write_key(const std::filesystem::path& path, const drm::PrivateKey&
 
 }
 
-Result<RotatedPins> rotate_tls_key(const PkiPaths& paths, const TlsRotation& rotation, base::Timestamp now)
+Result<RotatedPins> rotate_tls_key(const PkiPaths& paths, const TlsRotation& given, base::Timestamp now)
 {
+    TlsRotation rotation = given;
     if (rotation.dns_names.empty() && rotation.ip_addresses.empty())
-        return fail(ErrorKind::InvalidArgument,
-            "name the service as the tablets reach it (--dns and/or --ip): they go into the new certificate");
+        TRY(names_of_current(paths, rotation));
     auto root_pem = TRY(read_text_file(paths.root_certificate(), 64 * 1024));
     auto root = drm::Certificate::from_pem(root_pem);
     if (!root)

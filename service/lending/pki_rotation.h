@@ -21,6 +21,8 @@ namespace hondana::lending {
 struct TlsRotation {
     std::filesystem::path root_key;   // the tenant root's private key (back from offline storage)
     std::filesystem::path backup_key; // the backup TLS key (default pki/offline/tls-backup.key)
+    // The names the tablets reach the service by; when both are empty, the
+    // current certificate's subjectAltName names are kept.
     std::vector<std::string> dns_names;
     std::vector<std::string> ip_addresses;
     std::string organization { "Hondana tenant" };
@@ -33,8 +35,8 @@ struct RotatedPins {
     std::string backup;  // the new backup key (its private half in pki/offline/)
 };
 
-// InvalidArgument when no DNS name or IP is given, a key is missing or the
-// root key is not the root certificate's. Nothing changes on a failure
+// InvalidArgument when a key is missing, the root key is not the root
+// certificate's, or no name is given and the current certificate has none. Nothing changes on a failure
 // before the first file is written.
 [[nodiscard]] Result<RotatedPins> rotate_tls_key(
     const PkiPaths& paths, const TlsRotation& rotation, base::Timestamp now);
