@@ -2,6 +2,7 @@
 
 #include "api/api.h"
 #include "api/views.h"
+#include "lending/password.h"
 
 namespace hondana::api {
 
@@ -29,6 +30,38 @@ void login(lending::LendingService& service, lending::WorkerPool& pool, const st
             if (!signed_in)
                 return exchange->problem(signed_in.error());
             exchange->json(200, sign_in_json(*signed_in));
+        } catch (const std::exception& failure) {
+            exchange->problem("internal", std::string("unexpected exception: ") + failure.what());
+        }
+    });
+    if (!queued)
+        exchange->problem("rate-limited", "too many sign-ins at once; try again in a moment");
+}
+
+// POST /v1/me/password: PBKDF2 twice (verify, hash), on the bounded pool too.
+void change_password(
+    lending::LendingService& service, lending::WorkerPool& pool, const std::shared_ptr<Exchange>& exchange)
+{
+    auto body = exchange->json_body();
+    if (!body)
+        return exchange->problem(body.error());
+    auto read = [&]() -> lending::Result<lending::PasswordChange> {
+        lending::PasswordChange change;
+        change.current_password = TRY(required_string(*body, "current_password", lending::max_password_bytes));
+        change.new_password = TRY(required_string(*body, "new_password", lending::max_password_bytes));
+        return change;
+    };
+    auto change = read();
+    if (!change)
+        return exchange->problem(change.error());
+    bool queued = pool.try_submit([&service, exchange, change = std::move(*change)] {
+        try {
+            auto changed = service.accounts().change_password(exchange->caller(), change);
+            if (!changed)
+                return exchange->problem(changed.error());
+            auto answer = sign_in_json(changed->sign_in);
+            answer["signed_out_sessions"] = changed->signed_out;
+            exchange->json(200, answer);
         } catch (const std::exception& failure) {
             exchange->problem("internal", std::string("unexpected exception: ") + failure.what());
         }
@@ -79,6 +112,9 @@ void add_auth_routes(Router& router, lending::LendingService& service, lending::
             return exchange->problem(done.error());
         exchange->no_content();
     });
+    router.add({ "POST", "/v1/me/password", Access::User, 8 * 1024 },
+        [&service, &password_pool](
+            const std::shared_ptr<Exchange>& exchange) { change_password(service, password_pool, exchange); });
     router.add({ "GET", "/v1/me", Access::User },
         [](const std::shared_ptr<Exchange>& exchange) { exchange->json(200, user_json(exchange->caller().user)); });
     router.add({ "POST", "/v1/audit/events", Access::Device, audit_upload_limit },

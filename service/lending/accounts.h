@@ -44,6 +44,17 @@ struct LoginRequest {
     std::optional<std::string> totp;
 };
 
+// A user's own password change (POST /v1/me/password).
+struct PasswordChange {
+    std::string current_password;
+    std::string new_password;
+};
+
+struct PasswordChanged {
+    SignIn sign_in;       // a new session on the caller's device
+    int signed_out { 0 }; // sessions revoked: every earlier one of the user, this device's too
+};
+
 class Accounts {
 public:
     Accounts(Store& store, const Clock& clock);
@@ -61,6 +72,17 @@ public:
     // Stage 2 sign-in on an authenticated device. Slow by design (PBKDF2):
     // call it from a worker pool, not a network thread.
     [[nodiscard]] Result<SignIn> login(const DeviceIdentity& device, const LoginRequest& request);
+
+    // The caller changes their own password (REQ AUTH-2, AUTH-3, AUTH-5).
+    // A wrong current password counts towards the lockout exactly as a failed
+    // sign-in does (InvalidCredentials with remaining_attempts, then
+    // AccountLocked); a new password that breaks the tenant's rule, or is the
+    // current one, is WeakPassword with the rules named. On success the hash
+    // is replaced, every session of the user is revoked (other devices must
+    // sign in again; open event streams end) and this device gets a new
+    // session. Audited as auth.password_change, without password material.
+    // Slow by design (PBKDF2 twice): call it from the worker pool.
+    [[nodiscard]] Result<PasswordChanged> change_password(const Caller& caller, const PasswordChange& change);
 
     // Admin operations. Each is audited with the values before and after.
     [[nodiscard]] Result<void> lock(const std::string& actor, std::string_view tenant_slug, std::string_view login_id);
@@ -88,6 +110,11 @@ public:
 private:
     struct Attempt;
     struct Decision;
+    struct ChangeAttempt;
+    struct ChangeDecision;
+    [[nodiscard]] Result<ChangeAttempt> read_change_attempt(const Caller& caller);
+    [[nodiscard]] Result<ChangeDecision> decide_change(
+        storage::Database& db, base::Timestamp now, const Caller& caller, const ChangeAttempt& attempt);
     [[nodiscard]] Result<Attempt> read_attempt(const DeviceIdentity& device, const LoginRequest& request);
     [[nodiscard]] Result<Decision> decide(storage::Database& db, base::Timestamp now, const DeviceIdentity& device,
         const LoginRequest& request, const Attempt& attempt);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "lending/accounts.h"
+#include "lending/accounts_lockout.h"
 #include "lending/audit.h"
 #include "lending/directory.h"
 #include "lending/password.h"
@@ -11,75 +12,6 @@
 namespace hondana::lending {
 
 namespace {
-
-// A failure counter: a user's, or an unknown login ID's (login_throttle).
-struct Counter {
-    int failed { 0 };
-    bool locked { false };
-    std::optional<std::string> until;
-};
-
-// Unknown IDs lock for this long when the tenant locks "until an admin
-// unlocks" (no admin can unlock an ID that does not exist).
-constexpr auto unknown_id_admin_lock = std::chrono::hours(24);
-
-bool is_locked(const Counter& counter, const std::string& now_text)
-{
-    return counter.locked && (!counter.until || *counter.until > now_text);
-}
-
-Result<Counter> read_counter(
-    storage::Database& db, int64_t tenant_id, std::optional<int64_t> user_id, std::string_view login_id)
-{
-    auto row = user_id ? TRY_DB(db.prepare("SELECT failed_logins, locked, locked_until FROM users WHERE id = ?1"))
-                       : TRY_DB(db.prepare("SELECT failed_logins, locked, locked_until FROM login_throttle "
-                                           "WHERE tenant_id = ?1 AND login_id = ?2"));
-    if (user_id)
-        row.bind(1, *user_id);
-    else
-        row.bind(1, tenant_id).bind(2, login_id);
-    if (!TRY_DB(row.step()))
-        return Counter {};
-    return Counter { static_cast<int>(row.integer(0)), row.integer(1) != 0, row.optional_text(2) };
-}
-
-Result<void> write_counter(storage::Database& db, int64_t tenant_id, std::optional<int64_t> user_id,
-    std::string_view login_id, const Counter& counter, const std::string& now_text)
-{
-    if (user_id) {
-        auto update = TRY_DB(db.prepare(
-            "UPDATE users SET failed_logins = ?1, locked = ?2, locked_until = ?3, updated_at = ?4 WHERE id = ?5"));
-        update.bind(1, counter.failed).bind(2, counter.locked ? 1 : 0).bind(3, counter.until).bind(4, now_text);
-        update.bind(5, *user_id);
-        return update.run().map_error(from_storage);
-    }
-    auto remove = TRY_DB(db.prepare("DELETE FROM login_throttle WHERE tenant_id = ?1 AND login_id = ?2"));
-    remove.bind(1, tenant_id).bind(2, login_id);
-    TRY_DB(remove.run());
-    if (counter.failed == 0 && !counter.locked)
-        return {};
-    auto insert = TRY_DB(db.prepare("INSERT INTO login_throttle (tenant_id, login_id, failed_logins, locked, "
-                                    "locked_until, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-    insert.bind(1, tenant_id).bind(2, login_id).bind(3, counter.failed).bind(4, counter.locked ? 1 : 0);
-    insert.bind(5, counter.until).bind(6, now_text);
-    return insert.run().map_error(from_storage);
-}
-
-nlohmann::json locked_details(const Counter& counter, const TenantPolicy& policy)
-{
-    // With "until an admin unlocks", no time is given, for known and unknown IDs alike.
-    if (policy.lockout_minutes > 0 && counter.until)
-        return { { "locked_until", *counter.until } };
-    return nlohmann::json::object();
-}
-
-// Failures left before the lock. Unknown, suspended and deleted IDs count in
-// login_throttle exactly as users do, so the number says nothing about whether
-// an ID exists (AUTH-3).
-nlohmann::json remaining_details(const Counter& counter, const TenantPolicy& policy)
-{
-    return { { "remaining_attempts", std::max(0, policy.lockout_threshold - counter.failed) } };
-}
 
 struct UserSecrets {
     Role role;
@@ -156,8 +88,8 @@ Result<Accounts::Attempt> Accounts::read_attempt(const DeviceIdentity& device, c
         } else {
             attempt.stored_hash = dummy_password_hash(attempt.tenant.policy.pbkdf2_iterations);
         }
-        auto counter = TRY(read_counter(db, device.tenant_id, attempt.user_id, request.login_id));
-        attempt.locked = is_locked(counter, now_text);
+        auto counter = TRY(read_failure_counter(db, device.tenant_id, attempt.user_id, request.login_id));
+        attempt.locked = counter_locks(counter, now_text);
         return attempt;
     });
 }
@@ -174,24 +106,17 @@ Result<Accounts::Decision> Accounts::decide(storage::Database& db, base::Timesta
         .target = request.login_id };
     if (!attempt.user_id)
         audit.detail = "unknown or inactive login ID";
-    auto counter = TRY(read_counter(db, device.tenant_id, attempt.user_id, request.login_id));
-    if (counter.locked && !is_locked(counter, now_text))
-        counter = Counter {}; // the lock period has passed
-    if (is_locked(counter, now_text)) {
+    auto counter = TRY(read_failure_counter(db, device.tenant_id, attempt.user_id, request.login_id));
+    if (counter.locked && !counter_locks(counter, now_text))
+        counter = FailureCounter {}; // the lock period has passed
+    if (counter_locks(counter, now_text)) {
         audit.outcome = "locked";
         TRY(append_audit(db, now, audit));
         return Decision { {}, ErrorKind::AccountLocked, "account locked", locked_details(counter, policy) };
     }
     auto refuse = [&](ErrorKind kind, std::string message) -> Result<Decision> {
-        counter.failed += 1;
-        if (counter.failed >= policy.lockout_threshold) {
-            counter.locked = true;
-            if (policy.lockout_minutes > 0)
-                counter.until = base::format_rfc3339(now + std::chrono::minutes(policy.lockout_minutes));
-            else if (!attempt.user_id)
-                counter.until = base::format_rfc3339(now + unknown_id_admin_lock);
-        }
-        TRY(write_counter(db, device.tenant_id, attempt.user_id, request.login_id, counter, now_text));
+        count_failure(counter, policy, now, attempt.user_id.has_value());
+        TRY(write_failure_counter(db, device.tenant_id, attempt.user_id, request.login_id, counter, now_text));
         audit.outcome = counter.locked ? "locked" : "denied";
         TRY(append_audit(db, now, audit));
         if (counter.locked)
@@ -218,7 +143,7 @@ Result<Accounts::Decision> Accounts::decide(storage::Database& db, base::Timesta
         return Decision { {}, ErrorKind::WrongSchool, "this user is not of the device's school",
             nlohmann::json::object() };
     }
-    TRY(write_counter(db, device.tenant_id, attempt.user_id, request.login_id, Counter {}, now_text));
+    TRY(write_failure_counter(db, device.tenant_id, attempt.user_id, request.login_id, FailureCounter {}, now_text));
     if (attempt.upgraded_hash) {
         TRY(store_hash(db, *attempt.user_id, *attempt.upgraded_hash));
         audit.detail = "password hash upgraded to " + std::to_string(policy.pbkdf2_iterations) + " iterations";

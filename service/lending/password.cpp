@@ -75,15 +75,15 @@ size_t utf8_length(std::string_view text)
 
 }
 
-std::vector<std::string> password_rule_violations(
+std::vector<PasswordRuleFailure> password_rule_failures(
     std::string_view password, std::string_view login_id, const TenantPolicy& policy)
 {
-    std::vector<std::string> reasons;
+    std::vector<PasswordRuleFailure> failures;
     int min_length = std::max(policy.password_min_length, min_password_length);
     if (utf8_length(password) < static_cast<size_t>(min_length))
-        reasons.push_back("shorter than " + std::to_string(min_length) + " characters");
+        failures.push_back({ "min-length", "shorter than " + std::to_string(min_length) + " characters" });
     if (password.size() > max_password_bytes)
-        reasons.push_back("longer than " + std::to_string(max_password_bytes) + " bytes");
+        failures.push_back({ "max-length", "longer than " + std::to_string(max_password_bytes) + " bytes" });
     bool upper = false, lower_case = false, digit = false, symbol = false;
     for (unsigned char c : password) {
         upper |= std::isupper(c) != 0;
@@ -92,31 +92,51 @@ std::vector<std::string> password_rule_violations(
         symbol |= (c < 0x80 && std::ispunct(c) != 0) || c == ' ';
     }
     if (!upper)
-        reasons.emplace_back("no upper-case letter");
+        failures.push_back({ "upper", "no upper-case letter" });
     if (!lower_case)
-        reasons.emplace_back("no lower-case letter");
+        failures.push_back({ "lower", "no lower-case letter" });
     if (!digit)
-        reasons.emplace_back("no digit");
+        failures.push_back({ "digit", "no digit" });
     if (!symbol)
-        reasons.emplace_back("no symbol");
+        failures.push_back({ "symbol", "no symbol" });
     auto folded = lower(password);
     if (!login_id.empty() && folded.find(lower(login_id)) != std::string::npos)
-        reasons.emplace_back("contains the login ID");
+        failures.push_back({ "login-id", "contains the login ID" });
     if (std::find(common_passwords.begin(), common_passwords.end(), folded) != common_passwords.end())
-        reasons.emplace_back("a commonly used password");
+        failures.push_back({ "common", "a commonly used password" });
+    return failures;
+}
+
+std::vector<std::string> password_rule_violations(
+    std::string_view password, std::string_view login_id, const TenantPolicy& policy)
+{
+    std::vector<std::string> reasons;
+    for (auto& failure : password_rule_failures(password, login_id, policy))
+        reasons.push_back(std::move(failure.reason));
     return reasons;
+}
+
+Error weak_password_error(const std::vector<PasswordRuleFailure>& failures, const TenantPolicy& policy)
+{
+    std::vector<std::string> rules, reasons;
+    std::string message = "password rejected:";
+    for (const auto& failure : failures) {
+        rules.emplace_back(failure.rule);
+        reasons.push_back(failure.reason);
+        message += " " + failure.reason + ";";
+    }
+    message.pop_back();
+    nlohmann::json details = { { "rules", rules }, { "reasons", reasons },
+        { "min_length", std::max(policy.password_min_length, min_password_length) } };
+    return Error { ErrorKind::WeakPassword, message, std::move(details) };
 }
 
 Result<void> check_password_rule(std::string_view password, std::string_view login_id, const TenantPolicy& policy)
 {
-    auto reasons = password_rule_violations(password, login_id, policy);
-    if (reasons.empty())
+    auto failures = password_rule_failures(password, login_id, policy);
+    if (failures.empty())
         return {};
-    std::string message = "password rejected:";
-    for (const auto& reason : reasons)
-        message += " " + reason + ";";
-    message.pop_back();
-    return fail(ErrorKind::WeakPassword, message, { { "reasons", reasons } });
+    return tl::make_unexpected(weak_password_error(failures, policy));
 }
 
 namespace {

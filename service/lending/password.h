@@ -17,13 +17,27 @@ namespace hondana::lending {
 
 inline constexpr size_t max_password_bytes = 1024;
 
+// One way a password breaks the rule: `rule` is a stable code (docs/protocol.md,
+// weak-password `rules`): min-length, max-length, upper, lower, digit, symbol,
+// login-id, common (and reused, for a change to the same password); `reason`
+// says it in English for people.
+struct PasswordRuleFailure {
+    std::string_view rule;
+    std::string reason;
+};
+
 // Every way `password` breaks the rule (empty when it is acceptable): too
 // short, no upper case / lower case / digit / symbol, equal to or containing
 // the login ID, or on the list of common passwords.
+[[nodiscard]] std::vector<PasswordRuleFailure> password_rule_failures(
+    std::string_view password, std::string_view login_id, const TenantPolicy& policy);
+// The same, as the reasons alone.
 [[nodiscard]] std::vector<std::string> password_rule_violations(
     std::string_view password, std::string_view login_id, const TenantPolicy& policy);
 
-// WeakPassword with details.reasons when the rule is broken.
+// WeakPassword when the rule is broken, with details.rules (the codes),
+// details.reasons (the sentences) and details.min_length.
+[[nodiscard]] Error weak_password_error(const std::vector<PasswordRuleFailure>& failures, const TenantPolicy& policy);
 [[nodiscard]] Result<void> check_password_rule(
     std::string_view password, std::string_view login_id, const TenantPolicy& policy);
 

@@ -118,3 +118,21 @@ TEST(PasswordGenerator, generated_passwords_meet_the_rule)
         EXPECT_TRUE(password_rule_violations(*password, "someone", TenantPolicy {}).empty()) << *password;
     }
 }
+
+TEST(PasswordRule, each_failure_names_its_stable_rule_code)
+{
+    auto codes = [](std::string_view password) {
+        std::vector<std::string> rules;
+        for (const auto& failure : password_rule_failures(password, "taro", TenantPolicy {}))
+            rules.emplace_back(failure.rule);
+        return rules;
+    };
+    EXPECT_EQ(codes("short"), (std::vector<std::string> { "min-length", "upper", "digit", "symbol" }));
+    EXPECT_EQ(codes("Taro-Reads-2026!"), (std::vector<std::string> { "login-id" }));
+    EXPECT_EQ(codes("Password123!"), (std::vector<std::string> { "common" }));
+    EXPECT_TRUE(codes("Kyoto-Reads-2026!").empty());
+    auto error = weak_password_error(password_rule_failures("short", "taro", TenantPolicy {}), TenantPolicy {});
+    EXPECT_EQ(error.kind, ErrorKind::WeakPassword);
+    EXPECT_EQ(error.details["rules"].size(), error.details["reasons"].size());
+    EXPECT_EQ(error.details["min_length"], 10);
+}
