@@ -99,7 +99,7 @@ sync::Result<sync::StreamAccess> access_from(reader::Reader& core)
     if (access)
         return *access;
     auto kind = access.error().kind == reader::ErrorKind::DeviceRevoked ? sync::ErrorKind::DeviceRevoked
-                                                                         : sync::ErrorKind::Unreachable;
+                                                                        : sync::ErrorKind::Unreachable;
     return sync::fail(kind, access.error().message);
 }
 
@@ -126,8 +126,15 @@ reader::Result<sync::ClassSession> teacher_call(reader::Reader& core, const comm
         request.title_id = c.title_id;
         request.start_page = c.page;
         request.mode = c.mode;
-        if (c.start_in_minutes > 0)
-            request.start_at = core.trusted_now().now + std::chrono::minutes(c.start_in_minutes);
+        auto now = core.trusted_now().now;
+        if (c.start_at_minute) {
+            request.start_at = today_at(*c.start_at_minute, now, local_utc_offset_minutes(now));
+            if (!request.start_at)
+                return reader::fail(
+                    reader::ErrorKind::Usage, "[session.time_passed] that time has already passed today");
+        } else if (c.start_in_minutes > 0) {
+            request.start_at = now + std::chrono::minutes(c.start_in_minutes);
+        }
         return core.create_session(request);
     }
     case Action::StartNow:
@@ -201,7 +208,10 @@ ClassSessions::ClassSessions(MainQueue& queue, ReaderPoster post)
 {
 }
 
-ClassSessions::~ClassSessions() { stop(Join::Here); }
+ClassSessions::~ClassSessions()
+{
+    stop(Join::Here);
+}
 
 bool ClassSessions::running() const
 {

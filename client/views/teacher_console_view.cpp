@@ -36,7 +36,10 @@ void TeacherConsoleView::drawContent(const AppState& state)
         m_ui.text("session.refused");
         ImGui::PopStyleColor();
         m_ui.text_format("error.code", { { "code", classroom.refusal_code } });
-        m_ui.data_text(classroom.refusal);
+        if (classroom.refusal_code.starts_with("session."))
+            m_ui.text(classroom.refusal_code); // the console's own refusals are in the catalog
+        else
+            m_ui.data_text(classroom.refusal);
     }
     if (classroom.busy)
         m_ui.text("common.loading");
@@ -83,11 +86,22 @@ void TeacherConsoleView::draw_new_session(const AppState& state)
         if (m_ui.toggle(std::string("session.mode.") + mode, m_mode == mode))
             m_mode = mode;
     }
+    m_ui.input("session.start_at", m_start_at, ui::InputKind::Text);
+    auto start_at = parse_local_clock(m_start_at);
+    bool start_at_ok = m_start_at.empty() || start_at;
+    if (!start_at_ok) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.1f, 0.1f, 1));
+        m_ui.text("session.start_at_invalid");
+        ImGui::PopStyleColor();
+    }
+    ImGui::BeginDisabled(start_at.has_value());
     m_ui.input("session.start_in", m_start_in, ui::InputKind::Digits);
-    bool ready = !m_class.empty() && !m_title_id.empty() && !state.classroom.busy;
+    ImGui::EndDisabled();
+    bool ready = !m_class.empty() && !m_title_id.empty() && !state.classroom.busy && start_at_ok;
     ImGui::BeginDisabled(!ready);
     if (m_ui.button("session.create")) {
         command::Classroom create;
+        create.start_at_minute = start_at;
         create.action = command::Classroom::Action::Create;
         create.class_name = m_class;
         create.title_id = m_title_id;
@@ -107,7 +121,9 @@ void TeacherConsoleView::draw_session(const AppState& state, const ClassroomSess
         { { "class", session.class_name }, { "state", m_ui.tr("session.state." + session.state) },
             { "mode", m_ui.tr("session.mode." + session.mode) }, { "page", std::to_string(session.page) } });
     if (session.state == "scheduled") {
-        m_ui.text_format("session.scheduled_at", { { "at", session.start_at } });
+        auto now = base::now_utc();
+        m_ui.text_format("session.scheduled_at",
+            { { "at", local_clock_text(session.start_at, now, local_utc_offset_minutes(now)) } });
         if (m_ui.button("session.start_now"))
             m_commands.push(action_on(command::Classroom::Action::StartNow, session.id));
         ImGui::SameLine();

@@ -7,7 +7,7 @@
 namespace hondana::client {
 
 // The teacher console (issue 6): pick class, title, start page and mode;
-// start now or in a number of minutes; a live roster with each student's
+// start now, in a number of minutes or at a local time today; a live roster with each student's
 // state and page; "everyone to my page" in guided mode; end the session.
 class TeacherConsoleView final : public View {
 public:
@@ -27,6 +27,7 @@ private:
     std::string m_start_page { "1" };
     std::string m_mode { "free" };
     std::string m_start_in { "0" };
+    std::string m_start_at; // "10:45", local time; empty: use m_start_in
     std::string m_guide_page;
 };
 

@@ -138,6 +138,7 @@ TEST_F(SessionsUi, teacher_console_starts_a_guided_session_and_a_students_tablet
     EXPECT_EQ(form["sessions"], 0);
     EXPECT_GT(control(form, "session.create")[2], 0);
     EXPECT_GT(control(form, "session.title_pick:" + m_title)[2], 0);
+    EXPECT_GT(control(form, "session.start_at")[2], 0) << "a start time in local time";
     // The console: the session and its roster drawn where the state says.
     auto console_state = teacher.state("console.json");
     EXPECT_EQ(console_state["screen"], "teacher");

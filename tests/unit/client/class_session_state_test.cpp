@@ -50,8 +50,8 @@ TEST(ClassroomState, the_queried_summary_counts_live_sessions_and_reading_studen
     state.stream = "connected";
     auto live = session("a", "live");
     live.page = 7;
-    live.roster = { { "s1", "A", "reading", 7 }, { "s2", "B", "content-ready", std::nullopt },
-        { "s3", "C", "reading", 6 } };
+    live.roster
+        = { { "s1", "A", "reading", 7 }, { "s2", "B", "content-ready", std::nullopt }, { "s3", "C", "reading", 6 } };
     state.sessions = { live, session("b", "scheduled") };
     state.banner_session = "a";
     nlohmann::json out;
@@ -64,4 +64,37 @@ TEST(ClassroomState, the_queried_summary_counts_live_sessions_and_reading_studen
     EXPECT_EQ(out["session_banner"], "live");
     EXPECT_EQ(out["session_page"], 7);
     EXPECT_EQ(out["session_refusal"], "none");
+}
+
+TEST(ConsoleClock, local_clock_text_is_parsed_strictly)
+{
+    EXPECT_EQ(parse_local_clock("10:45"), 10 * 60 + 45);
+    EXPECT_EQ(parse_local_clock("9:05"), 9 * 60 + 5);
+    EXPECT_EQ(parse_local_clock("00:00"), 0);
+    for (auto bad : { "", "1045", "24:00", "10:60", "10:5", ":45", "10:45:00", "１０:４５", "ten", "-1:30", "10:4x" })
+        EXPECT_FALSE(parse_local_clock(bad)) << bad;
+}
+
+TEST(ConsoleClock, a_start_time_today_in_local_time_is_sent_as_utc)
+{
+    auto now = *hondana::base::parse_rfc3339("2026-11-22T00:30:00Z"); // 09:30 in Japan
+    constexpr int japan = 9 * 60;
+    auto at = today_at(10 * 60 + 45, now, japan);
+    ASSERT_TRUE(at);
+    EXPECT_EQ(hondana::base::format_rfc3339(*at), "2026-11-22T01:45:00Z");
+    EXPECT_FALSE(today_at(9 * 60 + 30, now, japan)) << "not later than now";
+    EXPECT_FALSE(today_at(8 * 60, now, japan)) << "already passed today";
+    // 23:30 UTC on the 21st is 08:30 on the 22nd in Japan: "today" is the local date.
+    auto late = today_at(9 * 60, *hondana::base::parse_rfc3339("2026-11-21T23:30:00Z"), japan);
+    ASSERT_TRUE(late);
+    EXPECT_EQ(hondana::base::format_rfc3339(*late), "2026-11-22T00:00:00Z");
+}
+
+TEST(ConsoleClock, scheduled_times_are_shown_in_local_time)
+{
+    auto now = *hondana::base::parse_rfc3339("2026-11-22T00:30:00Z");
+    EXPECT_EQ(local_clock_text("2026-11-22T01:45:00Z", now, 9 * 60), "10:45");
+    EXPECT_EQ(local_clock_text("2026-11-22T23:00:00Z", now, 9 * 60), "11/23 08:00");
+    EXPECT_EQ(local_clock_text("2026-11-22T01:45:00Z", now, 0), "01:45");
+    EXPECT_EQ(local_clock_text("soon", now, 9 * 60), "soon");
 }
