@@ -1,5 +1,7 @@
 #include "api/query.h"
 
+#include "hondana/base/text.h"
+
 namespace hondana::api {
 
 std::optional<std::string> Target::param(std::string_view name) const
@@ -10,21 +12,6 @@ std::optional<std::string> Target::param(std::string_view name) const
     return found->second;
 }
 
-namespace {
-
-int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-}
-
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space)
 {
     std::string out;
@@ -33,8 +20,8 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
         if (c == '%') {
             if (i + 2 >= text.size())
                 return std::nullopt;
-            int hi = hex_digit(text[i + 1]);
-            int lo = hex_digit(text[i + 2]);
+            int hi = base::hex_digit(text[i + 1]);
+            int lo = base::hex_digit(text[i + 2]);
             if (hi < 0 || lo < 0)
                 return std::nullopt;
             out += static_cast<char>(hi * 16 + lo);

@@ -1,8 +1,8 @@
 #include "lending/catalog.h"
 
-#include <cctype>
 #include <fstream>
 
+#include "hondana/base/text.h"
 #include "hondana/drm/crypto.h"
 #include "hondana/drm/key_wrap.h"
 #include "hondana/drm/package.h"
@@ -80,22 +80,6 @@ Result<std::string> detect_format(const std::filesystem::path& source)
     return fail(ErrorKind::InvalidArgument, source.string() + " is neither a PDF nor an EPUB");
 }
 
-std::string percent_encode(std::string_view text)
-{
-    static constexpr char digits[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += digits[c >> 4];
-            out += digits[c & 0xf];
-        }
-    }
-    return out;
-}
-
 std::string like_pattern(std::string_view q)
 {
     std::string pattern = "%";
@@ -111,7 +95,7 @@ std::string page_href(const CatalogQuery& query, int page)
 {
     std::string href = "/v1/catalog?page=" + std::to_string(page) + "&per_page=" + std::to_string(query.per_page);
     if (!query.q.empty())
-        href += "&q=" + percent_encode(query.q);
+        href += "&q=" + base::percent_encode(query.q);
     return href;
 }
 
@@ -214,10 +198,9 @@ Result<TitleRecord> Catalog::add_title(const std::string& actor, std::string_vie
         return fail(ErrorKind::Internal, content_key.error().message);
     auto file_name = id + (format == "pdf" ? ".lcpdf" : ".epub");
     auto output = m_content_dir / file_name;
-    auto packaged = format == "pdf"
-        ? drm::package_pdf(title.source, output, content_key->view(),
-              { title.title, "urn:uuid:" + id, title.language, title.reading_progression })
-        : drm::package_epub(title.source, output, content_key->view());
+    auto packaged = format == "pdf" ? drm::package_pdf(title.source, output, content_key->view(),
+                        { title.title, "urn:uuid:" + id, title.language, title.reading_progression })
+                                    : drm::package_epub(title.source, output, content_key->view());
     if (!packaged)
         return fail(
             ErrorKind::InvalidArgument, "cannot package " + title.source.string() + ": " + packaged.error().message);

@@ -3,27 +3,13 @@
 #include <array>
 #include <cctype>
 
+#include "hondana/base/text.h"
+
 namespace hondana::lending {
 
 namespace {
 
 constexpr std::string_view base32_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-std::string percent_encode(std::string_view text)
-{
-    static constexpr char digits[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += digits[c >> 4];
-            out += digits[c & 0xf];
-        }
-    }
-    return out;
-}
 
 }
 
@@ -115,8 +101,8 @@ Result<std::optional<uint64_t>> totp_verify(
 
 std::string totp_uri(std::string_view issuer, std::string_view account, drm::ByteView secret)
 {
-    return "otpauth://totp/" + percent_encode(issuer) + ":" + percent_encode(account)
-        + "?secret=" + base32_encode(secret) + "&issuer=" + percent_encode(issuer)
+    return "otpauth://totp/" + base::percent_encode(issuer) + ":" + base::percent_encode(account)
+        + "?secret=" + base32_encode(secret) + "&issuer=" + base::percent_encode(issuer)
         + "&algorithm=SHA256&digits=" + std::to_string(totp_digits) + "&period=" + std::to_string(totp_period_seconds);
 }
 

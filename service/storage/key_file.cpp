@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "hondana/base/text.h"
 #include "hondana/base/unique_fd.h"
 
 namespace hondana::storage {
@@ -15,17 +16,6 @@ namespace hondana::storage {
 namespace {
 
 using Fd = base::UniqueFd;
-
-int hex_value(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 Result<drm::SecretBytes> decode_key(const drm::SecretBytes& raw, const std::filesystem::path& path)
 {
@@ -38,8 +28,8 @@ Result<drm::SecretBytes> decode_key(const drm::SecretBytes& raw, const std::file
         return fail(ErrorKind::KeyFile, path.string() + ": expected 64 hex digits or 32 raw bytes");
     drm::SecretBytes key(32);
     for (size_t i = 0; i < 32; ++i) {
-        int hi = hex_value(raw.data()[2 * i]);
-        int lo = hex_value(raw.data()[2 * i + 1]);
+        int hi = base::hex_digit(static_cast<char>(raw.data()[2 * i]));
+        int lo = base::hex_digit(static_cast<char>(raw.data()[2 * i + 1]));
         if (hi < 0 || lo < 0)
             return fail(ErrorKind::KeyFile, path.string() + ": not hexadecimal");
         key.data()[i] = static_cast<uint8_t>(hi * 16 + lo);
