@@ -19,6 +19,9 @@ struct GlobalOptions {
 int run_enrol(reader::Reader& reader);
 int run_login(reader::Reader& reader, const std::string& login_id);
 int run_logout(reader::Reader& reader);
+// Reads the current password (unwraps the store), then the new one twice;
+// changes it online and re-wraps the local store (password.cpp).
+int run_password(reader::Reader& reader);
 int run_catalog(reader::Reader& reader, const std::string& query, int page);
 int run_loans(reader::Reader& reader);
 int run_borrow(reader::Reader& reader, const std::string& title_id);

@@ -34,6 +34,9 @@ void add_account_commands(CLI::App& app, Request& r)
     login->add_option("login_id", r.login_id, "login ID")->required();
     login->callback([&r] { r.run = [&r](reader::Reader& core) { return cli::run_login(core, r.login_id); }; });
     app.add_subcommand("logout", "sign out and forget the online session")->callback([&r] { r.run = cli::run_logout; });
+    auto* password = app.add_subcommand("password", "change your password (asks for the current one, then the new one twice)");
+    password->alias("passwd");
+    password->callback([&r] { r.run = cli::run_password; });
     app.add_subcommand("doctor", "print policy source, enrolment, pins, network trust, clock and store health")
         ->callback([&r] { r.run = cli::run_doctor; });
     auto* wipe = app.add_subcommand("wipe", "erase every user's store, the device key and all titles");

@@ -35,6 +35,7 @@ ErrorKind kind_for_sync(sync::ErrorKind kind)
     case K::WrongSchool: return ErrorKind::AuthFailed;
     case K::AccountLocked: return ErrorKind::Locked;
     case K::TokenInvalid: return ErrorKind::NotSignedIn;
+    case K::WeakPassword: return ErrorKind::PasswordRejected;
     case K::InvalidArgument:
     case K::Cancelled:
     case K::MalformedResponse:
@@ -86,6 +87,7 @@ std::string_view error_name(ErrorKind kind)
     case ErrorKind::ContentInvalid: return "content_invalid";
     case ErrorKind::Store: return "store";
     case ErrorKind::Io: return "io";
+    case ErrorKind::PasswordRejected: return "password_rejected";
     }
     return "internal";
 }
@@ -109,6 +111,7 @@ int exit_code(ErrorKind kind)
     case ErrorKind::ContentInvalid: return 14;
     case ErrorKind::Store: return 15;
     case ErrorKind::Io: return 16;
+    case ErrorKind::PasswordRejected: return 17;
     }
     return 1;
 }

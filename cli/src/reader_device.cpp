@@ -38,6 +38,7 @@ Result<WipeReport> Reader::wipe(std::string_view reason)
     for (auto it = fs::directory_iterator(m_paths.users_dir(), error); !error && it != fs::directory_iterator(); ++it)
         users.push_back(it->path());
     for (const auto& user : users) {
+        TRY(platform::overwrite_and_remove(user / "store.key.next").map_error(from_platform)); // a change half-way
         TRY(platform::overwrite_and_remove(user / "store.key").map_error(from_platform));
         report.erased.push_back("store key " + user.filename().string());
     }

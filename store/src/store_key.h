@@ -17,8 +17,32 @@ namespace hondana::store::detail {
 [[nodiscard]] Result<drm::SecretBytes> create_store_key(const std::filesystem::path& path,
     const platform::KeyStore& key_store, std::string_view login_id, std::string_view password, const StoreKdf& kdf);
 
+// Wraps an existing database key under `password` into `path` (atomically, 0600).
+[[nodiscard]] Result<void> wrap_store_key(const std::filesystem::path& path, const platform::KeyStore& key_store,
+    std::string_view login_id, std::string_view password, const StoreKdf& kdf, const drm::SecretBytes& db_key);
+
 // Unwraps the database key; WrongPassword when the password (or the device) is not the one it was made with.
 [[nodiscard]] Result<drm::SecretBytes> unwrap_store_key(const std::filesystem::path& path,
     const platform::KeyStore& key_store, std::string_view login_id, std::string_view password);
+
+// A user store's key files: store.key, and store.key.next while a password
+// change is in progress (user_store.h).
+[[nodiscard]] std::filesystem::path key_path(const std::filesystem::path& dir);
+[[nodiscard]] std::filesystem::path next_key_path(const std::filesystem::path& dir);
+
+enum class KeyFile { Current, Next };
+struct UnwrappedKey {
+    drm::SecretBytes key;
+    KeyFile file { KeyFile::Current };
+};
+
+// Unwraps with store.key, else with store.key.next when it exists;
+// WrongPassword when neither opens with `password`.
+[[nodiscard]] Result<UnwrappedKey> unwrap_user_key(const std::filesystem::path& dir,
+    const platform::KeyStore& key_store, std::string_view login_id, std::string_view password);
+
+// After the service accepted the password that opened `file`: that file
+// becomes store.key (an atomic rename) and the other one goes.
+[[nodiscard]] Result<void> settle_key_files(const std::filesystem::path& dir, KeyFile file);
 
 }

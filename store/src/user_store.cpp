@@ -48,18 +48,15 @@ constexpr std::array<std::string_view, 3> user_migrations {
     )sql",
 };
 
-fs::path key_path(const fs::path& dir)
-{
-    return dir / "store.key";
 }
 
-}
-
-UserStore::UserStore(std::string login_id, fs::path dir, SignInMode mode, std::unique_ptr<Database> db)
+UserStore::UserStore(
+    std::string login_id, fs::path dir, SignInMode mode, std::unique_ptr<Database> db, drm::SecretBytes key)
     : m_login_id(std::move(login_id))
     , m_dir(std::move(dir))
     , m_mode(mode)
     , m_db(std::move(db))
+    , m_key(std::move(key))
 {
 }
 
@@ -68,13 +65,14 @@ UserStore::~UserStore() = default;
 bool UserStore::exists(const platform::ReaderPaths& paths, std::string_view login_id)
 {
     std::error_code error;
-    return fs::exists(key_path(paths.user_dir(login_id)), error);
+    return fs::exists(detail::key_path(paths.user_dir(login_id)), error);
 }
 
 Result<void> UserStore::erase(const platform::ReaderPaths& paths, std::string_view login_id)
 {
     auto dir = paths.user_dir(login_id);
-    TRY(platform::overwrite_and_remove(key_path(dir)).map_error(detail::from_platform));
+    TRY(platform::overwrite_and_remove(detail::next_key_path(dir)).map_error(detail::from_platform));
+    TRY(platform::overwrite_and_remove(detail::key_path(dir)).map_error(detail::from_platform));
     return platform::overwrite_and_remove_tree(dir).map_error(detail::from_platform);
 }
 
@@ -85,7 +83,7 @@ Result<std::unique_ptr<UserStore>> UserStore::open_with_key(
     TRY(platform::ensure_private_dir(dir / "content").map_error(detail::from_platform));
     auto db = TRY(Database::open(dir / "store.db", key, user_migrations));
     return std::unique_ptr<UserStore>(
-        new UserStore(std::string(login_id), dir, mode, std::move(db))); // raw-new: private constructor
+        new UserStore(std::string(login_id), dir, mode, std::move(db), key.clone())); // raw-new: private constructor
 }
 
 Result<std::unique_ptr<UserStore>> UserStore::open_online(const platform::ReaderPaths& paths,
@@ -97,9 +95,11 @@ Result<std::unique_ptr<UserStore>> UserStore::open_online(const platform::Reader
     TRY(platform::ensure_private_dir(dir).map_error(detail::from_platform));
     TRY(device.reset_offline_failures(login_id));
     if (exists(paths, login_id)) {
-        auto key = detail::unwrap_store_key(key_path(dir), key_store, login_id, password);
+        auto key = detail::unwrap_user_key(dir, key_store, login_id, password);
         if (key) {
-            auto store = open_with_key(paths, login_id, *key, SignInMode::Online);
+            auto store = open_with_key(paths, login_id, key->key, SignInMode::Online);
+            if (store)
+                TRY(detail::settle_key_files(dir, key->file));
             if (store || store.error().kind != ErrorKind::WrongKey)
                 return store;
         } else if (key.error().kind != ErrorKind::WrongPassword) {
@@ -110,7 +110,7 @@ Result<std::unique_ptr<UserStore>> UserStore::open_online(const platform::Reader
         TRY(erase(paths, login_id));
         TRY(platform::ensure_private_dir(dir).map_error(detail::from_platform));
     }
-    auto key = TRY(detail::create_store_key(key_path(dir), key_store, login_id, password, kdf));
+    auto key = TRY(detail::create_store_key(detail::key_path(dir), key_store, login_id, password, kdf));
     return open_with_key(paths, login_id, key, SignInMode::Online);
 }
 
@@ -124,7 +124,7 @@ Result<std::unique_ptr<UserStore>> UserStore::open_offline(const platform::Reade
     if (TRY(device.offline_failures(login_id)) >= max_attempts)
         return fail(ErrorKind::OfflineSignInLocked,
             "offline sign-in is locked after too many wrong passwords: sign in online to unlock it");
-    auto key = detail::unwrap_store_key(key_path(paths.user_dir(login_id)), key_store, login_id, password);
+    auto key = detail::unwrap_user_key(paths.user_dir(login_id), key_store, login_id, password);
     if (!key) {
         if (key.error().kind != ErrorKind::WrongPassword)
             return tl::make_unexpected(key.error());
@@ -137,7 +137,7 @@ Result<std::unique_ptr<UserStore>> UserStore::open_offline(const platform::Reade
                 + std::to_string(max_attempts - failures) + ")");
     }
     TRY(device.reset_offline_failures(login_id));
-    return open_with_key(paths, login_id, *key, SignInMode::Offline);
+    return open_with_key(paths, login_id, key->key, SignInMode::Offline);
 }
 
 fs::path UserStore::content_path(std::string_view title_id) const

@@ -21,7 +21,7 @@ std::string problem_extras(const json& problem)
     std::string extras;
     for (const char* name :
         { "locked_until", "queue_length", "limit", "position", "field", "reason", "potential_end", "accepted_through",
-             "needed", "available", "students", "state", "mode", "remaining_attempts" }) {
+             "needed", "available", "students", "state", "mode", "remaining_attempts", "rules", "min_length" }) {
         auto it = problem.find(name);
         if (it != problem.end())
             extras += std::string(" ") + name + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
@@ -187,6 +187,17 @@ Result<void> ServiceClient::logout()
     TRY(call("POST", "/v1/auth/logout", nullptr, Idempotent::No));
     m_access_token.reset();
     return {};
+}
+
+Result<PasswordChanged> ServiceClient::change_password(std::string_view current_password, std::string_view new_password)
+{
+    json body = { { "current_password", current_password }, { "new_password", new_password } };
+    auto answer = TRY(call("POST", "/v1/me/password", &body, Idempotent::No));
+    PasswordChanged changed { TRY(parse_session(answer)), 0 };
+    if (answer.contains("signed_out_sessions") && answer["signed_out_sessions"].is_number_integer())
+        changed.signed_out_sessions = answer["signed_out_sessions"].get<int64_t>();
+    m_access_token = changed.session.access_token;
+    return changed;
 }
 
 Result<User> ServiceClient::me()

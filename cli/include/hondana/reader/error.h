@@ -31,6 +31,7 @@ enum class ErrorKind {
     ContentInvalid,   // content does not match its licence, or does not decrypt
     Store,            // the local store failed
     Io,               // reading or writing a file failed
+    PasswordRejected, // a new password breaks the tenant's rule (the message names the rules); keep last
 };
 
 using Error = base::Error<ErrorKind>;

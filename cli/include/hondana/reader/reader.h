@@ -116,6 +116,14 @@ public:
     [[nodiscard]] Result<SignInResult> resume(std::string_view password);
     [[nodiscard]] Result<void> sign_out();
     [[nodiscard]] std::optional<std::string> current_login() const;
+    // The signed-in user's own password change (online only; reader_password.cpp):
+    // the service checks `current_password` and the tenant's rule, signs out
+    // every other device and hands this one new tokens; the local store key
+    // is re-wrapped with `new_password` crash-safely (UserStore::
+    // prepare_password_change). Returns how many sessions the change ended.
+    // AuthFailed / Locked (remaining_attempts) for a wrong current password,
+    // PasswordRejected (rules=[…]) for a new one that breaks the rule.
+    [[nodiscard]] Result<int64_t> change_password(std::string_view current_password, std::string_view new_password);
 
     [[nodiscard]] Result<sync::CatalogPage> catalog(std::string_view query, int page);
     // Refreshes loans from the service (online) and applies licence statuses;

@@ -118,8 +118,9 @@ class UserStore {
 public:
     // After the service accepted `password`: opens the user's store, creating
     // it when there is none, and replacing it (crypto-erase, then new) when
-    // the password no longer unwraps it (changed elsewhere). Resets the
-    // offline failure counter.
+    // the password no longer unwraps it (changed on another device). A
+    // password change left half-way here (store.key.next) is settled: the
+    // key file this password opens is kept. Resets the offline failure counter.
     [[nodiscard]] static Result<std::unique_ptr<UserStore>> open_online(const platform::ReaderPaths& paths,
         const platform::KeyStore& key_store, DeviceStore& device, std::string_view login_id,
         std::string_view password, const StoreKdf& kdf = {});
@@ -189,8 +190,24 @@ public:
 
     [[nodiscard]] Result<void> integrity_check();
 
+    // A password change on this device re-wraps the store key in steps that
+    // are each one atomic rename, so a crash at any point leaves a store that
+    // the old or the new password opens, never neither:
+    //  1. prepare: store.key.next = this store's key wrapped under `new_password`;
+    //  2. the caller asks the service to change the password;
+    //  3. commit (the service accepted): store.key.next replaces store.key;
+    //     abandon (the service refused): store.key.next goes.
+    // While store.key.next exists (a crash, or an answer lost on the way) both
+    // passwords open the store offline; the next online sign-in keeps the file
+    // that the service's password opens (open_online).
+    [[nodiscard]] Result<void> prepare_password_change(
+        const platform::KeyStore& key_store, std::string_view new_password, const StoreKdf& kdf = {});
+    [[nodiscard]] Result<void> commit_password_change();
+    [[nodiscard]] Result<void> abandon_password_change();
+
 private:
-    UserStore(std::string login_id, std::filesystem::path dir, SignInMode mode, std::unique_ptr<detail::Database> db);
+    UserStore(std::string login_id, std::filesystem::path dir, SignInMode mode, std::unique_ptr<detail::Database> db,
+        drm::SecretBytes key);
     [[nodiscard]] static Result<std::unique_ptr<UserStore>> open_with_key(const platform::ReaderPaths& paths,
         std::string_view login_id, const drm::SecretBytes& key, SignInMode mode);
 
@@ -199,6 +216,7 @@ private:
     SignInMode m_mode;
     std::mutex m_mutex;
     std::unique_ptr<detail::Database> m_db;
+    drm::SecretBytes m_key; // the database key (SQLCipher holds it too), to re-wrap on a password change
 };
 
 }

@@ -39,6 +39,13 @@ struct Session {
     User user;
 };
 
+// POST /v1/me/password: the new session on this device, and how many
+// sessions of the user the change ended.
+struct PasswordChanged {
+    Session session;
+    int64_t signed_out_sessions { 0 };
+};
+
 struct CatalogEntry {
     std::string id;         // the title ID routes take (from the borrow link, else the identifier without urn:uuid:)
     std::string identifier; // metadata.identifier as published

@@ -46,6 +46,10 @@ public:
     [[nodiscard]] Result<Session> refresh(std::string_view refresh_token);
     [[nodiscard]] Result<void> logout();
     [[nodiscard]] Result<User> me();
+    // The signed-in user's own password change (sets the new access token).
+    // InvalidCredentials / AccountLocked (remaining_attempts, locked_until in
+    // the message) for a wrong current password; WeakPassword with the rules.
+    [[nodiscard]] Result<PasswordChanged> change_password(std::string_view current_password, std::string_view new_password);
 
     [[nodiscard]] Result<CatalogPage> catalog(std::string_view query, int page = 1, int per_page = 20);
     [[nodiscard]] Result<LoanList> loans();

@@ -1,0 +1,108 @@
+// hondana-cli password against the real lending service: the change on one
+// tablet, the local store re-wrapped there (its titles stay readable offline
+// with the new password only), and another tablet of the same user, whose
+// offline password is stale, signing in online with the new one.
+
+#include "service_fixture.h"
+
+using namespace hondana;
+using test::contains;
+
+namespace {
+
+class PasswordChangeFlow : public test::ReaderServiceTest {
+protected:
+    const std::vector<std::string> offline { "unshare", "-n" };
+};
+
+constexpr const char* new_password = "Sakura-Blooms-77?";
+
+// Whether a half-made password change (store.key.next) is left in a tablet's state.
+bool next_key_left(const test::Tablet& pad)
+{
+    std::error_code error;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(pad.home, error))
+        if (entry.path().filename() == "store.key.next")
+            return true;
+    return false;
+}
+
+std::string change_input(const std::string& current, const std::string& fresh, const std::string& again)
+{
+    return current + "\n" + fresh + "\n" + again + "\n";
+}
+
+}
+
+TEST_F(PasswordChangeFlow, the_store_is_rewrapped_and_opens_offline_with_the_new_password_only)
+{
+    auto pad = tablet(0);
+    auto old_line = enrol_and_sign_in(pad, 0);
+    auto old_password = old_line.substr(0, old_line.size() - 1);
+    auto login = service().student(0).first;
+    auto pdf = service().title("pdf");
+    ASSERT_EQ(cli(pad, { "borrow", pdf }, old_line).exit_code, 0);
+    ASSERT_EQ(cli(pad, { "download", pdf }, old_line).exit_code, 0);
+    auto changed = cli(pad, { "password" }, change_input(old_password, new_password, new_password));
+    ASSERT_EQ(changed.exit_code, 0) << changed.err;
+    EXPECT_TRUE(contains(changed.out, "password changed for " + login)) << changed.out;
+    EXPECT_FALSE(next_key_left(pad));
+    std::string new_line = std::string(new_password) + "\n";
+    // Online, this tablet carries on with the new tokens and the new password.
+    EXPECT_EQ(cli(pad, { "loans" }, new_line).exit_code, 0);
+    EXPECT_EQ(cli(pad, { "loans" }, old_line).exit_code, 8) << "the old password still opens the store";
+    // Offline, the re-wrapped store opens with the new password, and the
+    // downloaded title is still there (the store was not made anew).
+    auto old_offline = cli(pad, { "login", login }, old_line, offline);
+    EXPECT_EQ(old_offline.exit_code, 8) << old_offline.err;
+    auto new_offline = cli(pad, { "login", login }, new_line, offline);
+    ASSERT_EQ(new_offline.exit_code, 0) << new_offline.err;
+    EXPECT_TRUE(contains(new_offline.out, "signed in offline")) << new_offline.out;
+    auto opened = cli(pad, { "open", pdf }, new_line, offline);
+    EXPECT_EQ(opened.exit_code, 0) << opened.err;
+}
+
+TEST_F(PasswordChangeFlow, another_tablet_with_a_stale_offline_password_signs_in_online_with_the_new_one)
+{
+    auto first = tablet(0);
+    auto second = tablet(1);
+    auto old_line = enrol_and_sign_in(first, 0);
+    ASSERT_EQ(enrol_and_sign_in(second, 0), old_line);
+    auto old_password = old_line.substr(0, old_line.size() - 1);
+    auto login = service().student(0).first;
+    std::string new_line = std::string(new_password) + "\n";
+    ASSERT_EQ(cli(first, { "password" }, change_input(old_password, new_password, new_password)).exit_code, 0);
+    // The second tablet was signed out by the change: its store still opens
+    // with the old password, but the service no longer takes its tokens.
+    auto stale = cli(second, { "loans" }, old_line);
+    EXPECT_EQ(stale.exit_code, 10) << stale.err;
+    EXPECT_TRUE(contains(stale.err, "[sync.token_invalid]")) << stale.err;
+    EXPECT_EQ(cli(second, { "login", login }, old_line).exit_code, 8);
+    auto fresh = cli(second, { "login", login }, new_line);
+    ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+    EXPECT_TRUE(contains(fresh.out, "signed in online")) << fresh.out;
+    EXPECT_EQ(cli(second, { "loans" }, new_line).exit_code, 0);
+    // From then on its local store is wrapped under the new password only.
+    EXPECT_EQ(cli(second, { "login", login }, new_line, offline).exit_code, 0);
+    EXPECT_EQ(cli(second, { "login", login }, old_line, offline).exit_code, 8);
+}
+
+TEST_F(PasswordChangeFlow, a_weak_or_mistyped_new_password_changes_nothing)
+{
+    auto pad = tablet(0);
+    auto old_line = enrol_and_sign_in(pad, 0);
+    auto old_password = old_line.substr(0, old_line.size() - 1);
+    auto weak = cli(pad, { "password" }, change_input(old_password, "NoSymbols12345", "NoSymbols12345"));
+    EXPECT_EQ(weak.exit_code, 17) << weak.err;
+    EXPECT_TRUE(contains(weak.err, "[sync.weak_password]")) << weak.err;
+    EXPECT_TRUE(contains(weak.err, "\"symbol\"")) << weak.err;
+    auto mistyped = cli(pad, { "passwd" }, change_input(old_password, new_password, "Sakura-Blooms-78?"));
+    EXPECT_EQ(mistyped.exit_code, 2) << mistyped.err;
+    auto wrong = cli(pad, { "password" }, change_input("Wrong-Password-9!", new_password, new_password));
+    EXPECT_EQ(wrong.exit_code, 8) << wrong.err;
+    // The old password still works online and offline; no half-made key file is left.
+    auto login = service().student(0).first;
+    EXPECT_FALSE(next_key_left(pad));
+    EXPECT_EQ(cli(pad, { "loans" }, old_line).exit_code, 0);
+    EXPECT_EQ(cli(pad, { "login", login }, old_line, offline).exit_code, 0);
+}
