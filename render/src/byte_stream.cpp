@@ -36,22 +36,29 @@ struct StreamState {
     uint64_t clock { 0 };
     std::string failure;
 
-    // The cached block holding `offset` (aligned to block_size), reading it
-    // on a miss into the least recently used slot. Null on a source error,
-    // with `failure` set.
+    // The cached block holding `offset`, reading it on a miss into the least
+    // recently used slot (from the block_size boundary below `offset`, or
+    // from `offset` up to read_end when set). Null on a source error, with
+    // `failure` set.
     Block* block_at(uint64_t offset)
     {
-        uint64_t start = offset - offset % options.block_size;
         Block* victim = &blocks.front();
         for (auto& block : blocks) {
-            if (block.length > 0 && block.offset == start) {
+            if (block.length > 0 && offset >= block.offset && offset < block.offset + block.length) {
                 block.last_use = ++clock;
                 return &block;
             }
             if (block.last_use < victim->last_use)
                 victim = &block;
         }
-        victim->bytes.resize(options.block_size);
+        uint64_t start = offset - offset % options.block_size;
+        size_t length = options.block_size;
+        if (options.read_end) {
+            start = offset;
+            uint64_t end = std::max(options.read_end(offset), offset + 1);
+            length = static_cast<size_t>(std::min<uint64_t>(end - offset, options.block_size));
+        }
+        victim->bytes.resize(length);
         auto count = source->read_at(start, victim->bytes);
         if (!count) {
             status->record(count.error());

@@ -4,6 +4,7 @@
 // pulls plaintext a block at a time, and a few recent blocks are kept so its
 // many short backward seeks (xref, object streams) do not decrypt again.
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,11 @@ private:
 struct StreamOptions {
     size_t block_size { 64 * 1024 };
     size_t cached_blocks { 4 };
+    // Where a block read from an offset must stop (a synthetic ZIP: before the
+    // next resource's bytes, so reading one entry never decrypts its
+    // neighbours). Blocks then start where MuPDF reads instead of on
+    // block_size boundaries. Unset: aligned blocks of block_size.
+    std::function<uint64_t(uint64_t offset)> read_end;
 };
 
 // Opens the stream (MuPDF owns it; drop it with fz_drop_stream). Throws a

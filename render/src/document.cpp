@@ -18,6 +18,13 @@ Error Document::State::explain(Error error) const
     return error;
 }
 
+Result<void> Document::State::check_source() const
+{
+    if (status && status->first_error())
+        return tl::make_unexpected(explain(Error { ErrorKind::SourceFailed, "" }));
+    return {};
+}
+
 bool Document::State::may_hold(int page) const
 {
     int count = page_count.load();
@@ -86,9 +93,11 @@ Result<detail::PageHandle> Document::State::load_page(int page) const
     fz_page* loaded = nullptr;
     auto result = guarded(c, ErrorKind::MalformedDocument, "loading the page",
         [&] { loaded = fz_load_chapter_page(c, doc.get(), location.chapter, location.page); });
+    detail::PageHandle handle(c, loaded);
     if (!result)
         return tl::make_unexpected(explain(result.error()));
-    return detail::PageHandle(c, loaded);
+    TRY(check_source());
+    return handle;
 }
 
 std::string layout_css(const ReflowSettings& settings, bool fixed_layout)
@@ -119,7 +128,8 @@ Result<void> open_stream(Document::State& state, std::shared_ptr<drm::ByteSource
     fz_context* ctx = state.ctx.get();
     fz_stream* stream = nullptr;
     fz_document* doc = nullptr;
-    detail::StreamOptions stream_options { state.options.stream_block_size, state.options.stream_cached_blocks };
+    detail::StreamOptions stream_options { state.options.stream_block_size, state.options.stream_cached_blocks,
+        synthetic_zip_read_end(source) };
     auto opened = guarded(ctx, ErrorKind::MalformedDocument, "opening the book", [&] {
         stream = detail::open_byte_stream(ctx, source, state.status, stream_options);
         doc = fz_open_document_with_stream(ctx, magic, stream);
@@ -170,6 +180,7 @@ Result<int> count_chapter(const Document::State& state, int chapter)
         [&] { pages = fz_count_chapter_pages(ctx, state.doc.get(), chapter); });
     if (!counted)
         return tl::make_unexpected(state.explain(counted.error()));
+    TRY(state.check_source());
     return pages;
 }
 

@@ -57,6 +57,10 @@ struct Document::State {
     // The error to report for a failed MuPDF call: the source's own error
     // when the source failed underneath, else `error`.
     [[nodiscard]] Error explain(Error error) const;
+    // The source's error if it failed underneath a MuPDF call that went on
+    // regardless: MuPDF reads a ZIP entry whose read failed as a truncated
+    // one, which would draw a tampered chapter as a short or blank page.
+    [[nodiscard]] Result<void> check_source() const;
     // Whether `page` may be in the book: not negative, and below the count when it is known.
     [[nodiscard]] bool may_hold(int page) const;
     // The chapter and page of `page` (caller holds `mutex`). With the count
@@ -94,6 +98,10 @@ struct EpubInfo {
     std::shared_ptr<ResourceProvider> resources, const std::string& opf_path);
 // The entries of the `toc` nav in an EPUB 3 navigation document whose path is `nav_path`.
 [[nodiscard]] std::vector<NavEntry> parse_navigation(std::string_view nav, const std::string& nav_path);
+
+// For a ZIP made by synthetic_zip(): where a stream read from an offset stops
+// so that it touches one resource's bytes (StreamOptions::read_end); empty otherwise.
+[[nodiscard]] std::function<uint64_t(uint64_t)> synthetic_zip_read_end(const std::shared_ptr<drm::ByteSource>& zip);
 
 // The user style sheet for a layout: text size is MuPDF's em, line spacing and
 // margins come from here.

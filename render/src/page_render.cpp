@@ -65,6 +65,7 @@ Result<PageImage> render_direct(Document::State& state, int page, float scale, T
     detail::PixmapHandle(ctx, pixmap).reset();
     if (!drawn)
         return tl::make_unexpected(state.explain(drawn.error()));
+    TRY(state.check_source()); // an image whose read failed is drawn as nothing
     apply_theme(theme, image.rgb);
     return image;
 }
@@ -99,6 +100,7 @@ Result<std::shared_ptr<RecordedPage>> record_page(const Document& document, int 
         return tl::make_unexpected(state.explain(made.error()));
     recorded->list = list;
     recorded->bounds = bounds;
+    TRY(state.check_source()); // an image whose read failed is recorded as nothing
     return recorded;
 }
 

@@ -1,8 +1,10 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <functional>
 #include <mutex>
 
+#include "document_state.h"
 #include "hondana/render/resources.h"
 
 namespace hondana::render {
@@ -14,6 +16,9 @@ constexpr uint32_t central_header_signature = 0x02014b50;
 constexpr uint32_t end_of_directory_signature = 0x06054b50;
 constexpr uint16_t utf8_names_flag = 0x0800;
 constexpr uint16_t version_needed = 20;
+// MuPDF 1.21 (ensure_zip_entries) looks for the end record in the last 512
+// bytes first; a tail a little longer than that holds the whole window.
+constexpr size_t eocd_window = 520;
 
 void put16(drm::Bytes& out, uint16_t value)
 {
@@ -129,6 +134,20 @@ public:
 
     [[nodiscard]] uint64_t size() const override { return m_size; }
 
+    // Where a read from `offset` should stop to touch one resource's bytes
+    // only: before the second entry's data it would reach.
+    [[nodiscard]] uint64_t read_end(uint64_t offset) const
+    {
+        auto it = std::upper_bound(m_pieces.begin(), m_pieces.end(), offset,
+            [](uint64_t value, const Piece& piece) { return value < piece.offset; });
+        bool entry_seen = false;
+        for (it = it == m_pieces.begin() ? it : std::prev(it); it != m_pieces.end(); ++it) {
+            if (it->entry >= 0 && std::exchange(entry_seen, true))
+                return it->offset;
+        }
+        return m_size;
+    }
+
     [[nodiscard]] drm::Result<size_t> read_at(uint64_t offset, std::span<uint8_t> out) override
     {
         size_t done = 0;
@@ -219,6 +238,14 @@ std::vector<size_t> entry_order(const std::vector<ResourceEntry>& entries)
 
 }
 
+std::function<uint64_t(uint64_t)> synthetic_zip_read_end(const std::shared_ptr<drm::ByteSource>& zip)
+{
+    auto* synthetic = dynamic_cast<const SyntheticZip*>(zip.get());
+    if (!synthetic)
+        return {};
+    return [zip](uint64_t offset) { return static_cast<const SyntheticZip&>(*zip).read_end(offset); };
+}
+
 Result<std::shared_ptr<drm::ByteSource>> synthetic_zip(
     std::shared_ptr<ResourceProvider> resources, const SyntheticZipLimits& limits)
 {
@@ -270,7 +297,12 @@ Result<std::shared_ptr<drm::ByteSource>> synthetic_zip(
     put16(tail.header, count);
     put32(tail.header, directory_size);
     put32(tail.header, static_cast<uint32_t>(offset));
-    put16(tail.header, 0); // comment length
+    // MuPDF finds the end record in the last 512 bytes it reads first: a
+    // comment makes the directory and end record fill them, so finding the
+    // directory reads no resource's bytes (the last one's would be decrypted).
+    size_t comment = tail.header.size() + 2 < eocd_window ? eocd_window - tail.header.size() - 2 : 0;
+    put16(tail.header, static_cast<uint16_t>(comment));
+    tail.header.resize(tail.header.size() + comment, ' ');
     tail.length = tail.header.size();
     uint64_t size = offset + tail.length;
     pieces.push_back(std::move(tail));
