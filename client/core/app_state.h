@@ -45,7 +45,10 @@ struct ReaderState {
     std::string book_id;
     std::string title;
     int page { 0 };
-    int page_count { 0 };
+    // Pages in the book; empty until counted (an EPUB is counted after its
+    // first page is on screen: render::Document::count_pages()).
+    std::optional<int> page_count;
+    bool end_pending { false }; // "go to the end" asked before the count: done when it comes
     std::string page_label;
     render::ReadingProgression progression { render::ReadingProgression::LeftToRight };
     render::LayoutKind layout { render::LayoutKind::Fixed };

@@ -11,14 +11,16 @@ int spread_start(int page, bool spread)
     return page - (page - 1) % 2;
 }
 
-std::vector<int> visible_pages(int page, int page_count, bool spread)
+int clamp_to_book(int page, int page_count) { return std::clamp(page, 0, std::max(page_count - 1, 0)); }
+
+std::vector<int> visible_pages(int page, std::optional<int> page_count, bool spread)
 {
-    if (page_count <= 0)
+    if (page_count && *page_count <= 0)
         return {};
-    page = std::clamp(page, 0, page_count - 1);
+    page = page_count ? clamp_to_book(page, *page_count) : std::max(page, 0);
     int start = spread_start(page, spread);
     std::vector<int> pages { start };
-    if (spread && start > 0 && start + 1 < page_count)
+    if (spread && start > 0 && (!page_count || start + 1 < *page_count))
         pages.push_back(start + 1);
     return pages;
 }
@@ -30,9 +32,9 @@ std::vector<int> screen_order(std::vector<int> pages, render::ReadingProgression
     return pages;
 }
 
-int step_page(int page, int page_count, bool spread, int delta)
+int step_page(int page, std::optional<int> page_count, bool spread, int delta)
 {
-    if (page_count <= 0)
+    if (page_count && *page_count <= 0)
         return 0;
     int start = spread_start(page, spread);
     int target = start;
@@ -42,9 +44,18 @@ int step_page(int page, int page_count, bool spread, int delta)
         else
             target = spread ? (target <= 1 ? 0 : target - 2) : target - 1;
     }
-    if (target >= page_count)
-        target = spread_start(page_count - 1, spread);
-    return std::clamp(target, 0, page_count - 1);
+    if (!page_count)
+        return std::max(target, 0);
+    if (target >= *page_count)
+        target = spread_start(*page_count - 1, spread);
+    return clamp_to_book(target, *page_count);
+}
+
+std::optional<int> jump_target(int page, std::optional<int> page_count)
+{
+    if (!page_count)
+        return page == end_of_book ? std::nullopt : std::optional<int>(std::max(page, 0));
+    return clamp_to_book(page, *page_count);
 }
 
 float fit_scale(FitMode fit, render::Size page, int pages_shown, float view_width, float view_height)

@@ -1,4 +1,5 @@
 #include "core/reader_session.h"
+#include "core/reader_layout.h"
 #include "core/reader_session_shared.h"
 
 #include <array>
@@ -70,6 +71,7 @@ ReaderSession::~ReaderSession()
 {
     m_shared->search_generation++;
     m_search_worker.clear();
+    m_count_worker.clear();
     m_worker.clear();
 }
 
@@ -92,17 +94,23 @@ void ReaderSession::open(BookSource source, AppState& state)
             document = std::move(*opened);
         else
             error = opened.error();
+        // Only what the first page needs happens before it: an EPUB's count
+        // and table of contents (each lays out every chapter) come after it
+        // (count_after_first_page). A PDF knows its count; its outline is cheap.
         std::optional<int> restored;
         std::vector<render::OutlineItem> outline;
         std::vector<BookmarkEntry> bookmarks;
         render::Size size { 595, 842 };
         if (document) {
-            outline = document->outline().value_or(std::vector<render::OutlineItem> {});
+            if (document->known_page_count())
+                outline = document->outline().value_or(std::vector<render::OutlineItem> {});
             size = document->page_size(0).value_or(size);
             if (positions) {
                 bookmarks = positions->bookmarks(source.id);
+                // By page number: an EPUB position mark points into one opening's
+                // layout only (MuPDF's HTML boxes), so it cannot find the page again here.
                 if (auto locator = positions->position(source.id))
-                    restored = document->page_of(render::Position { locator->mark }).value_or(locator->page);
+                    restored = locator->page;
             }
         }
         m_queue.push([this, shared, document, error, restored, outline, bookmarks, size, generation](AppState& s) {
@@ -120,7 +128,7 @@ void ReaderSession::open(BookSource source, AppState& state)
             auto& r = s.reader;
             r.open = true;
             r.title = document->title();
-            r.page_count = document->page_count();
+            r.page_count = document->known_page_count();
             r.progression = document->reading_progression();
             r.layout = document->layout_kind();
             r.page_size = size;
@@ -128,7 +136,7 @@ void ReaderSession::open(BookSource source, AppState& state)
             r.spread = r.layout == render::LayoutKind::Fixed && r.progression == render::ReadingProgression::RightToLeft;
             r.outline = outline;
             r.bookmarks = bookmarks;
-            r.page = std::clamp(restored.value_or(0), 0, r.page_count - 1);
+            r.page = jump_target(restored.value_or(0), r.page_count).value_or(0);
             r.page_label = document->page_label(r.page);
             start_renderer(s);
         });
@@ -148,12 +156,13 @@ void ReaderSession::start_renderer(AppState& state)
     // Generations only grow, across books too, so views notice every new renderer.
     uint64_t generation = state.reader.layout_generation = ++m_layout_generation;
     state.reader.images.clear();
-    auto callback = [queue = &m_queue, generation](render::RenderResult result) {
-        queue->push([generation, result = std::move(result)](AppState& s) {
+    auto callback = [this, queue = &m_queue, generation](render::RenderResult result) {
+        queue->push([this, generation, result = std::move(result)](AppState& s) {
             if (s.reader.layout_generation != generation)
                 return;
             if (result.image) {
                 s.reader.images[{ result.target.page, result.target.scale_milli }] = *result.image;
+                count_after_first_page(s);
             } else {
                 s.error = ErrorShown { std::string(render::error_code(result.image.error().kind)), "reader.open_failed",
                     result.image.error().message };

@@ -57,14 +57,21 @@ public:
 
 private:
     void start_renderer(AppState& state);
+    // Once a page of this layout is on screen: counts a book not yet counted
+    // (and reads its table of contents, which needs the same layout) on
+    // m_count_worker, then settles the page, a pending "go to the end" and the label.
+    void count_after_first_page(AppState& state);
+    void settle_page_count(AppState& state, int count);
 
     std::shared_ptr<render::Engine> m_engine;
     MainQueue& m_queue;
     std::shared_ptr<Shared> m_shared;
     std::shared_ptr<PositionStore> m_positions;
     uint64_t m_layout_generation { 0 };
+    uint64_t m_counted_generation { 0 }; // the layout generation whose count was started
     sync::SyncWorker m_worker;        // open, relayout, links, positions
     sync::SyncWorker m_search_worker; // searches (long; cancelled by generation)
+    sync::SyncWorker m_count_worker;  // page counts (long for a big EPUB; never holds up an open)
 };
 
 }

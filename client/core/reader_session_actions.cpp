@@ -2,7 +2,10 @@
 // size, search, bookmarks), each on a worker with results through the queue.
 
 #include "core/reader_session.h"
+#include "core/reader_layout.h"
 #include "core/reader_session_shared.h"
+
+#include <utility>
 
 namespace hondana::client {
 
@@ -46,6 +49,45 @@ void ReaderSession::page_changed(AppState& state, const std::vector<int>& visibl
     });
 }
 
+void ReaderSession::count_after_first_page(AppState& state)
+{
+    uint64_t generation = state.reader.layout_generation;
+    if (state.reader.page_count || m_counted_generation == generation)
+        return;
+    auto document = current_document(*m_shared);
+    if (!document)
+        return;
+    m_counted_generation = generation;
+    m_count_worker.post([this, document, generation] {
+        auto count = document->count_pages();
+        auto outline = count ? document->outline().value_or(std::vector<render::OutlineItem> {})
+                             : std::vector<render::OutlineItem> {};
+        m_queue.push([this, count, outline = std::move(outline), generation](AppState& s) {
+            if (s.reader.layout_generation != generation)
+                return;
+            if (!count) {
+                s.error = ErrorShown { std::string(render::error_code(count.error().kind)), "reader.open_failed",
+                    count.error().message };
+                return;
+            }
+            s.reader.outline = outline;
+            settle_page_count(s, *count);
+        });
+    });
+}
+
+void ReaderSession::settle_page_count(AppState& state, int count)
+{
+    auto& reader = state.reader;
+    int before = reader.page;
+    reader.page_count = count;
+    if (std::exchange(reader.end_pending, false))
+        reader.page = count - 1;
+    reader.page = clamp_to_book(reader.page, count);
+    if (reader.page != before)
+        page_changed(state, visible_pages(reader.page, reader.page_count, reader.spread));
+}
+
 void ReaderSession::relayout(float text_size, AppState& state)
 {
     auto document = current_document(*m_shared);
@@ -64,10 +106,15 @@ void ReaderSession::relayout(float text_size, AppState& state)
         settings.font_size = text_size;
         auto laid_out = document->relayout(settings);
         int new_page = position ? document->page_of(*position).value_or(0) : 0;
-        int count = document->page_count();
+        auto counted = document->count_pages();
+        std::optional<int> count;
         std::optional<render::Error> error;
         if (!laid_out)
             error = laid_out.error();
+        else if (!counted)
+            error = counted.error();
+        else
+            count = *counted;
         // Page numbers moved: the contents and bookmarks are found again by position.
         auto outline = document->outline().value_or(std::vector<render::OutlineItem> {});
         for (auto& bookmark : bookmarks)
@@ -78,7 +125,8 @@ void ReaderSession::relayout(float text_size, AppState& state)
             if (error)
                 s.error = ErrorShown { std::string(render::error_code(error->kind)), "reader.open_failed", error->message };
             s.reader.page_count = count;
-            s.reader.page = std::clamp(new_page, 0, std::max(count - 1, 0));
+            s.reader.end_pending = false;
+            s.reader.page = jump_target(new_page, count).value_or(0);
             s.reader.hits.clear();
             start_renderer(s);
         });

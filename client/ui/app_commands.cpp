@@ -143,9 +143,12 @@ void App::turn_page(int delta)
 void App::go_to_page(int page)
 {
     auto& reader = m_state.reader;
-    if (!reader.open || reader.page_count <= 0)
+    if (!reader.open)
         return;
-    reader.page = std::clamp(page, 0, reader.page_count - 1);
+    auto target = jump_target(page, reader.page_count);
+    reader.end_pending = !target; // the end of a book not yet counted: ReaderSession goes there when it is
+    if (target)
+        reader.page = *target;
 }
 
 void App::after_page_change(int)

@@ -68,8 +68,7 @@ void ReaderView::draw_toolbar(const AppState& state)
     bool rtl = reader.progression == render::ReadingProgression::RightToLeft;
     // Buttons sit in the book's direction: for right-to-left books "next" is on the left.
     tool(rtl ? "reader.next" : "reader.prev", command::TurnPage { rtl ? 1 : -1 });
-    ImGui::TextUnformatted(m_ui.tr_format("reader.page", { { "label", reader.page_label },
-        { "page", std::to_string(reader.page + 1) }, { "count", std::to_string(reader.page_count) } }).c_str());
+    ImGui::TextUnformatted(page_indicator(reader.page_label, reader.page, reader.page_count).c_str());
     ImGui::SameLine();
     tool(rtl ? "reader.prev" : "reader.next", command::TurnPage { rtl ? -1 : 1 });
     tool("reader.zoom_out", command::Zoom { 1 / 1.25f });
@@ -92,6 +91,15 @@ void ReaderView::draw_toolbar(const AppState& state)
         tool("reader.text_larger", command::ChangeTextSize { 2 });
     }
     ImGui::NewLine();
+}
+
+// "label (page / count)", or "label (page / …)" while the book is being counted.
+std::string ReaderView::page_indicator(const std::string& label, int page, std::optional<int> count) const
+{
+    if (!count)
+        return m_ui.tr_format("reader.page_counting", { { "label", label }, { "page", std::to_string(page + 1) } });
+    return m_ui.tr_format(
+        "reader.page", { { "label", label }, { "page", std::to_string(page + 1) }, { "count", std::to_string(*count) } });
 }
 
 void ReaderView::draw_panel(const AppState& state)
@@ -128,8 +136,7 @@ void ReaderView::draw_panel(const AppState& state)
                 { { "n", std::to_string(reader.hits.size()) } });
         for (size_t i = 0; i < reader.hits.size(); ++i) {
             const auto& hit = reader.hits[i];
-            auto label = m_ui.tr_format("reader.page", { { "label", std::to_string(hit.page + 1) },
-                { "page", std::to_string(hit.page + 1) }, { "count", std::to_string(reader.page_count) } });
+            auto label = page_indicator(std::to_string(hit.page + 1), hit.page, reader.page_count);
             if (m_ui.data_row("area.hit:" + std::to_string(i), label, static_cast<int>(i) == reader.current_hit))
                 m_commands.push(command::GoToHit { static_cast<int>(i) });
         }
@@ -247,7 +254,7 @@ void ReaderView::handle_keys(const AppState& state)
     if (key_pressed(SDL_SCANCODE_HOME))
         m_commands.push(command::GoToPage { 0 });
     if (key_pressed(SDL_SCANCODE_END))
-        m_commands.push(command::GoToPage { state.reader.page_count - 1 });
+        m_commands.push(command::GoToPage { end_of_book });
     if (key_pressed(SDL_SCANCODE_EQUALS) || key_pressed(SDL_SCANCODE_KP_PLUS))
         m_commands.push(command::Zoom { 1.25f });
     if (key_pressed(SDL_SCANCODE_MINUS) || key_pressed(SDL_SCANCODE_KP_MINUS))

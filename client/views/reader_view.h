@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ protected:
 private:
     void draw_toolbar(const AppState& state);
     void draw_panel(const AppState& state);
+    [[nodiscard]] std::string page_indicator(const std::string& label, int page, std::optional<int> count) const;
     void draw_pages(const AppState& state, float x, float y, float width, float height);
     void handle_keys(const AppState& state);
     void handle_click(const AppState& state, float x, float y, float area_x, float area_width);

@@ -94,6 +94,26 @@ TEST(ReaderUi, themes_recolour_the_page_and_the_screen)
     EXPECT_GT(text_area(sepia, { 244, 236, 216 }), 0.6);
 }
 
+// An EPUB's first page is shown before its pages are counted; "the end"
+// asked for meanwhile goes to the last page once they are.
+TEST(ReaderUi, end_of_an_epub_asked_before_the_count_lands_on_the_last_page)
+{
+    REQUIRE_XVFB();
+    UiRun run("epub_end");
+    int status = run.run("wait book_open=true\n"
+                         "key End\n"
+                         "wait page_count_known=true pages_ready=true\nframes 3\n"
+                         "state end.json\n"
+                         "key Home\nwait page=0\n",
+        { "--open", sample("fox-novel.epub"), "--lang", "en" });
+    ASSERT_EQ(status, 0) << run.output();
+    auto end = run.state("end.json");
+    ASSERT_TRUE(end["page_count"].is_number()) << end.dump();
+    EXPECT_GT(end["page_count"].get<int>(), 1);
+    EXPECT_EQ(end["page"].get<int>(), end["page_count"].get<int>() - 1);
+    EXPECT_EQ(end["outline"].get<int>(), 3);
+}
+
 TEST(ReaderUi, search_finds_the_canary_and_goes_to_its_page)
 {
     REQUIRE_XVFB();
@@ -115,7 +135,8 @@ TEST(ReaderUi, external_links_are_blocked_and_internal_links_navigate)
 {
     REQUIRE_XVFB();
     UiRun run("links");
-    int status = run.run("wait book_open=true\n"
+    // An EPUB's contents come with its page count, after the first page is shown.
+    int status = run.run("wait book_open=true page_count_known=true\n"
                          "click reader.toc\n"
                          "click area.toc:1\n"
                          "frames 10\n"
@@ -136,7 +157,7 @@ TEST(ReaderUi, larger_text_lays_the_book_out_again_at_the_same_chapter)
 {
     REQUIRE_XVFB();
     UiRun run("textsize");
-    int status = run.run("wait book_open=true\n"
+    int status = run.run("wait book_open=true page_count_known=true\n"
                          "click reader.toc\nclick area.toc:2\nframes 5\n"
                          "state before.json\n"
                          "click reader.text_larger\nwait text_size=14 pages_ready=true\nclick reader.text_larger\n"
