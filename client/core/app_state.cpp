@@ -21,6 +21,8 @@ std::string_view screen_name(Screen screen)
         return "settings";
     case Screen::Teacher:
         return "teacher";
+    case Screen::Password:
+        return "password";
     }
     return "unknown";
 }
@@ -99,6 +101,7 @@ nlohmann::json to_json(const AppState& state)
         { "catalog_loading", state.online.catalog_loading },
     };
     add_classroom_json(state.classroom, out);
+    add_account_json(state.account, out);
     return out;
 }
 

@@ -15,12 +15,13 @@
 #include <nlohmann/json.hpp>
 
 #include "hondana/render/renderer.h"
+#include "core/account_state.h"
 #include "core/class_session_state.h"
 #include "hondana/sync/sync_worker.h"
 
 namespace hondana::client {
 
-enum class Screen { Status, SignIn, Bookshelf, Catalog, Reader, Settings, Teacher };
+enum class Screen { Status, SignIn, Bookshelf, Catalog, Reader, Settings, Teacher, Password };
 [[nodiscard]] std::string_view screen_name(Screen screen);
 
 enum class FitMode { Page, Width };
@@ -143,6 +144,7 @@ struct AppState {
     std::vector<LocalBook> local_books;
     uint64_t frame { 0 };
     ClassroomState classroom; // class-wide reading sessions (issue 6)
+    PasswordChangeState account; // the password screen
 };
 
 // The queryable part of the state (screen, page, error, …) as JSON.

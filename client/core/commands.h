@@ -38,6 +38,7 @@ struct Enrol {};
 struct SignIn { std::string login_id; std::string password; std::string totp; };
 struct SignInOffline { std::string login_id; std::string password; };
 struct SignOut {};
+struct ChangePassword { std::string current; std::string next; std::string confirm; };
 struct CatalogSearch { std::string query; };
 struct Borrow { std::string title_id; };
 struct Reserve { std::string title_id; };
@@ -50,7 +51,7 @@ using Command = std::variant<command::Navigate, command::OpenLocalBook, command:
     command::SetTheme, command::ChangeTextSize, command::ShowPanel, command::Search, command::GoToHit,
     command::FollowLink, command::AddBookmark, command::RemoveBookmark, command::RequestPages, command::SetLanguage,
     command::SetUiTextScale, command::DismissError, command::Enrol, command::SignIn, command::SignInOffline,
-    command::SignOut, command::CatalogSearch, command::Borrow, command::Reserve, command::Download, command::ReturnLoan,
+    command::SignOut, command::ChangePassword, command::CatalogSearch, command::Borrow, command::Reserve, command::Download, command::ReturnLoan,
     command::Classroom>;
 
 // Commands of one frame, applied in order after drawing.

@@ -42,6 +42,9 @@ public:
     void enrol();
     void sign_in(std::string login_id, std::string password, std::string totp);
     void sign_out();
+    // The signed-in user's own password change (online); `confirm` must
+    // repeat `next`. The result lands in AppState::account.
+    void change_password(std::string current, std::string next, std::string confirm);
     void refresh_loans();
     void search_catalog(std::string query);
     void borrow(std::string title_id);

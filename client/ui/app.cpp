@@ -17,6 +17,7 @@
 #include "ui/screenshot.h"
 #include "views/bookshelf_view.h"
 #include "views/catalog_view.h"
+#include "views/password_view.h"
 #include "views/reader_view.h"
 #include "views/settings_view.h"
 #include "views/signin_view.h"
@@ -130,6 +131,7 @@ std::string App::start()
     m_views.push_back(std::make_unique<ReaderView>(*m_widgets, m_commands, *m_textures));
     m_views.push_back(std::make_unique<SettingsView>(*m_widgets, m_commands));
     m_views.push_back(std::make_unique<TeacherConsoleView>(*m_widgets, m_commands));
+    m_views.push_back(std::make_unique<PasswordView>(*m_widgets, m_commands)); // in Screen order
 
     set_language(m_options.language.value_or("ja"));
     apply_theme_style();

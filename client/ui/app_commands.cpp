@@ -30,6 +30,8 @@ void App::apply(Command command)
                            m_online->refresh_loans();
                        if (c.screen == Screen::Catalog && m_state.online.catalog.empty())
                            m_online->search_catalog("");
+                       if (c.screen == Screen::Password)
+                           m_state.account = {};
                    },
                    [&](command::OpenLocalBook& c) {
                        std::filesystem::path path = c.path;
@@ -68,6 +70,9 @@ void App::apply(Command command)
                    [&](command::SignOut&) {
                        m_reader->close(m_state);
                        m_online->sign_out();
+                   },
+                   [&](command::ChangePassword& c) {
+                       m_online->change_password(std::move(c.current), std::move(c.next), std::move(c.confirm));
                    },
                    [&](command::CatalogSearch& c) { m_online->search_catalog(c.query); },
                    [&](command::Borrow& c) { m_online->borrow(c.title_id); },

@@ -31,6 +31,13 @@ void SettingsView::drawContent(const AppState& state)
         ImGui::SameLine();
     }
     ImGui::NewLine();
+    if (state.online.signed_in) {
+        ImGui::Separator();
+        m_ui.heading("settings.account");
+        m_ui.text_format("settings.signed_in_as", { { "name", state.online.user_name } });
+        if (m_ui.button("settings.change_password"))
+            m_commands.push(command::Navigate { Screen::Password });
+    }
     ImGui::Separator();
     m_ui.heading("settings.about");
     m_ui.text_format("settings.version", { { "version", HONDANA_VERSION } });

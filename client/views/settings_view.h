@@ -4,7 +4,8 @@
 
 namespace hondana::client {
 
-// Language, UI text size, reading theme; version, policy source and renderer (about).
+// Language, UI text size, reading theme; the account (change password) when
+// signed in; version, policy source and renderer (about).
 class SettingsView final : public View {
 public:
     using View::View;

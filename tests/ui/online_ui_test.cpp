@@ -179,3 +179,41 @@ TEST_F(OnlineUi, offline_reading_works_when_the_network_is_untrusted)
         0)
         << run.output();
 }
+
+TEST_F(OnlineUi, changes_the_password_on_the_settings_screen_then_signs_in_only_with_the_new_one)
+{
+    UiRun run("password");
+    auto fill = [](const std::string& current, const std::string& fresh, const std::string& again) {
+        return "type password.current " + current + "\ntype password.new " + fresh + "\ntype password.confirm " + again
+            + "\nclick password.submit\nframes 2\n";
+    };
+    std::string script = sign_in("s52-02") + "click nav.settings\nwait screen=settings\nframes 2\n"
+        "click settings.change_password\nwait screen=password password_change=none\nframes 2\n"
+        // A new password without a symbol: the service names the rule, the screen marks it.
+        + fill("Demo-Student-2026!", "NoSymbols12345", "NoSymbols12345")
+        + "wait password_changing=false password_change=weak timeout=60\nexpect password_rules=symbol\n"
+          "frames 3\nscreenshot weak.png\nstate weak.json\n"
+        // The two new ones differ: nothing is sent.
+        + fill("Demo-Student-2026!", "Sakura-Blooms-77?", "Sakura-Blooms-78?")
+        + "wait password_change=mismatch\n"
+        // A wrong current password counts towards the lockout: 9 attempts left.
+        + fill("Wrong-Password-9!", "Sakura-Blooms-77?", "Sakura-Blooms-77?")
+        + "wait password_changing=false password_change=wrong_current timeout=60\n"
+          "expect password_remaining_attempts=9\n"
+        + fill("Demo-Student-2026!", "Sakura-Blooms-77?", "Sakura-Blooms-77?")
+        + "wait password_changing=false password_change=changed timeout=60\nexpect signed_in=true error=none\n"
+          "frames 3\nscreenshot changed.png\nstate changed.json\n"
+        // Signed out, the old password is refused and the new one signs in (the store re-wrapped).
+          "click nav.signout\nwait screen=signin signed_in=false timeout=60\nframes 2\n"
+          "type signin.password Demo-Student-2026!\nclick signin.submit\nframes 2\n"
+          "wait signing_in=false error=sync.invalid_credentials timeout=60\n"
+          "type signin.password Sakura-Blooms-77?\nclick signin.submit\nframes 2\n"
+          "wait signed_in=true screen=bookshelf offline_mode=false timeout=120\n";
+    ASSERT_EQ(run.run(script, { "--policy", policy(run, 5) }), 0) << run.output();
+    EXPECT_EQ(run.state("changed.json")["password_signed_out"], 1);
+    // The broken rule is drawn in red under the form; after the change nothing is red.
+    auto weak = run.screenshot("weak.png");
+    EXPECT_GT(weak.share(0, 0, weak.width, weak.height, { 217, 26, 26 }, 40), 0.0005);
+    auto changed = run.screenshot("changed.png");
+    EXPECT_LT(changed.share(0, 0, changed.width, changed.height, { 217, 26, 26 }, 40), 0.0001);
+}

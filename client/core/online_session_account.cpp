@@ -1,0 +1,46 @@
+// OnlineSession: the signed-in user's own password change.
+
+#include "core/online_session.h"
+#include "core/online_session_core.h"
+#include "hondana/drm/crypto.h"
+
+namespace hondana::client {
+
+void OnlineSession::change_password(std::string current, std::string next, std::string confirm)
+{
+    if (!drm::constant_time_equal(drm::as_bytes(next), drm::as_bytes(confirm))) {
+        m_queue.push([](AppState& s) {
+            s.account = {};
+            s.account.result = "mismatch";
+        });
+        return;
+    }
+    m_queue.push([](AppState& s) {
+        s.account = {};
+        s.account.changing = true;
+    });
+    post([this, current = std::move(current), next = std::move(next)](Core& core) mutable {
+        reader::Result<int64_t> changed = core.reader
+            ? core.reader->change_password(current, next)
+            : reader::Result<int64_t>(tl::make_unexpected(
+                reader::Error { reader::ErrorKind::NotSignedIn, "[store.no_local_store] nobody is signed in" }));
+        std::fill(current.begin(), current.end(), '\0');
+        std::fill(next.begin(), next.end(), '\0');
+        m_queue.push([changed](AppState& s) {
+            s.account.changing = false;
+            if (changed) {
+                s.account.result = "changed";
+                s.account.signed_out = *changed;
+                s.online.locked = false;
+                return;
+            }
+            const auto& error = changed.error();
+            s.account.result = password_result_for(error);
+            s.account.rules = rules_in(error.message);
+            s.account.remaining_attempts = remaining_attempts(error.message);
+            s.online.locked = error.kind == reader::ErrorKind::Locked;
+        });
+    });
+}
+
+}
