@@ -88,7 +88,37 @@ else
   echo "pending: hondana-admin has no backup command yet; the backup service is not run"
 fi
 
-# 8. Removing the package stops the running service and keeps its data and key.
+# 8. Socket activation under this systemd (port 443 in production; here a
+#    loopback port, the unit's ListenStream replaced by a drop-in): systemd
+#    holds the socket, the first connection starts the service, and the
+#    service, with no capability at all, serves the socket it was passed
+#    instead of binding HONDANA_LENDING_LISTEN.
+mkdir -p /etc/systemd/system/hondana-lending.socket.d
+printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:18443\n' > /etc/systemd/system/hondana-lending.socket.d/loopback.conf
+systemctl daemon-reload
+systemctl stop hondana-lending.service
+if systemctl start hondana-lending.socket; then
+  activated=0
+  for _ in $(seq 1 30); do
+    curl -sk --max-time 5 https://127.0.0.1:18443/healthz > /dev/null 2>&1 && { activated=1; break; }
+    sleep 1
+  done
+  [ "$activated" -eq 1 ] || fail "a connection to hondana-lending.socket did not start a serving hondana-lending"
+  [ "$(systemctl is-active hondana-lending.service)" = active ] || fail "the socket did not start hondana-lending.service"
+  curl -sk --max-time 2 https://127.0.0.1:8443/healthz > /dev/null 2>&1 \
+    && fail "with a socket passed, the service still bound HONDANA_LENDING_LISTEN (127.0.0.1:8443)"
+  pid=$(systemctl show -p MainPID --value hondana-lending.service)
+  status=/proc/$pid/status
+  expect_field CapEff 0000000000000000
+  [ "$failed" -eq 0 ] && echo "ok: socket activation: the first connection started the service; it serves the socket systemd passed, with no capability"
+else
+  fail "hondana-lending.socket did not start"
+fi
+systemctl stop hondana-lending.service hondana-lending.socket
+rm -r /etc/systemd/system/hondana-lending.socket.d
+systemctl daemon-reload
+
+# 9. Removing the package stops the running service and keeps its data and key.
 systemctl start hondana-lending.service
 wait_healthy || fail "the service did not start again"
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq hondana-lending < /dev/null > /root/remove.log 2>&1 || fail "apt-get remove failed"
