@@ -1,6 +1,6 @@
 // hondana_render_bench: the figures issue 5 asks for, in one run.
 //  1. open → first page rendered, protected title vs MuPDF on the plaintext in memory (goal ratio ≤ 1.10);
-//     `--open-only` stops after it, `--runs N` sets its sample size;
+//     `--open-only` stops after it, `--runs N` sets its sample size, `--only NAME` compares one title;
 //     EPUB: synthetic ZIP over per-resource decryption vs decrypting the whole book to memory;
 //  2. page turn: prefetched (goal ≤ 16 ms) and cold;
 //  3. RSS after reading 200 pages of a 300-page illustrated PDF (goal ≤ 300 MiB);
@@ -259,6 +259,7 @@ int main(int argc, char** argv)
     std::string reader_args;
     bool child_memory = false;
     bool open_only = false;
+    std::string only; // --only NAME: one title's open comparison (for profiling)
     std::filesystem::path folder;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -270,6 +271,10 @@ int main(int argc, char** argv)
             runs = std::max(1, std::atoi(argv[++i]));
         else if (arg == "--open-only")
             open_only = true;
+        else if (arg == "--only" && i + 1 < argc) {
+            only = argv[++i];
+            open_only = true;
+        }
         else if (arg == "--memory-child" && i + 1 < argc) {
             child_memory = true;
             folder = argv[++i];
@@ -286,9 +291,11 @@ int main(int argc, char** argv)
         std::cerr << "samples: " << made.error().message << "\n";
         return 1;
     }
-    open_to_first_page(folder, key, "fox-in-kyoto.pdf", false);
-    open_to_first_page(folder, key, "kitsune-picture-book.pdf", false);
-    open_to_first_page(folder, key, "fox-novel.epub", true);
+    for (const auto& [name, epub] : { std::pair { "fox-in-kyoto.pdf", false }, std::pair { "kitsune-picture-book.pdf", false },
+             std::pair { "fox-novel.epub", true } }) {
+        if (only.empty() || only == name)
+            open_to_first_page(folder, key, name, epub);
+    }
     if (open_only) {
         std::filesystem::remove_all(folder);
         return 0;

@@ -1,6 +1,6 @@
 #include "hondana/render/baseline.h"
 
-#include "mupdf_guard.h"
+#include "document_state.h"
 
 namespace hondana::render::baseline {
 
@@ -20,8 +20,12 @@ Result<size_t> open_and_render(const std::vector<uint8_t>& plaintext, bool epub,
         fz_register_document_handlers(ctx);
         stream = fz_open_memory(ctx, plaintext.data(), plaintext.size());
         doc = fz_open_document_with_stream(ctx, epub ? "application/epub+zip" : "application/pdf", stream);
-        if (epub)
-            fz_layout_document(ctx, doc, 420, 595, 12);
+        if (epub) {
+            // The reader's default layout, so both sides draw the same page.
+            ReflowSettings reflow;
+            fz_set_user_css(ctx, layout_css(reflow, false).c_str());
+            fz_layout_document(ctx, doc, reflow.page_width, reflow.page_height, reflow.font_size);
+        }
         pixmap = fz_new_pixmap_from_page_number(ctx, doc, page, fz_scale(scale, scale), fz_device_rgb(ctx), 0);
         pixels = static_cast<size_t>(fz_pixmap_width(ctx, pixmap)) * static_cast<size_t>(fz_pixmap_height(ctx, pixmap));
     });
