@@ -1,5 +1,7 @@
 #include "core/account_state.h"
 
+#include <charconv>
+
 namespace hondana::client {
 
 std::string password_result_for(const reader::Error& error)
@@ -41,6 +43,20 @@ std::vector<std::string> rules_in(const std::string& message)
     return rules;
 }
 
+std::optional<int> min_length_in(const std::string& message)
+{
+    constexpr std::string_view token = "min_length=";
+    auto at = message.rfind(token);
+    if (at == std::string::npos)
+        return std::nullopt;
+    const char* begin = message.data() + at + token.size();
+    int value = 0;
+    auto [end, error] = std::from_chars(begin, message.data() + message.size(), value);
+    if (error != std::errc {} || end == begin || value < 1 || value > 1024)
+        return std::nullopt;
+    return value;
+}
+
 void add_account_json(const PasswordChangeState& account, nlohmann::json& out)
 {
     std::string rules;
@@ -50,6 +66,7 @@ void add_account_json(const PasswordChangeState& account, nlohmann::json& out)
     out["password_changing"] = account.changing;
     out["password_rules"] = rules.empty() ? "none" : rules;
     out["password_signed_out"] = account.signed_out;
+    out["password_min_length"] = account.min_length;
     out["password_remaining_attempts"] = account.remaining_attempts ? *account.remaining_attempts : -1;
 }
 

@@ -20,6 +20,7 @@ struct PasswordChangeState {
     std::vector<std::string> rules;        // the broken rules of a `weak` refusal (stable codes)
     std::optional<int> remaining_attempts; // after `wrong_current`
     int64_t signed_out { 0 };              // sessions the change ended (after `changed`)
+    int min_length { 10 };                 // REQ AUTH-2's floor, or the tenant's minimum once the service said it
 };
 
 // The rules the password view lists (stable codes of docs/protocol.md).
@@ -31,6 +32,9 @@ inline constexpr const char* password_rules[]
 // The rule codes of a `rules=[…]` member in an error message (sync/ puts the
 // problem's members there); empty when there is none.
 [[nodiscard]] std::vector<std::string> rules_in(const std::string& message);
+
+// The tenant's minimum length from a `min_length=N` member, if any.
+[[nodiscard]] std::optional<int> min_length_in(const std::string& message);
 
 // Adds the queryable part (`password_change`, `password_changing`,
 // `password_rules`, `password_signed_out`, `password_remaining_attempts`) to

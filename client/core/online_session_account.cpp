@@ -10,14 +10,18 @@ void OnlineSession::change_password(std::string current, std::string next, std::
 {
     if (!drm::constant_time_equal(drm::as_bytes(next), drm::as_bytes(confirm))) {
         m_queue.push([](AppState& s) {
+            int min_length = s.account.min_length;
             s.account = {};
             s.account.result = "mismatch";
+            s.account.min_length = min_length;
         });
         return;
     }
-    m_queue.push([](AppState& s) {
+    m_queue.push([](AppState& s) { // the tenant's minimum, once known, stays
+        int min_length = s.account.min_length;
         s.account = {};
         s.account.changing = true;
+        s.account.min_length = min_length;
     });
     post([this, current = std::move(current), next = std::move(next)](Core& core) mutable {
         reader::Result<int64_t> changed = core.reader
@@ -38,6 +42,7 @@ void OnlineSession::change_password(std::string current, std::string next, std::
             s.account.result = password_result_for(error);
             s.account.rules = rules_in(error.message);
             s.account.remaining_attempts = remaining_attempts(error.message);
+            s.account.min_length = min_length_in(error.message).value_or(s.account.min_length);
             s.online.locked = error.kind == reader::ErrorKind::Locked;
         });
     });

@@ -9,8 +9,6 @@ namespace hondana::client {
 
 namespace {
 
-constexpr size_t default_min_length = 10; // REQ AUTH-2; a tenant may ask more (the service says so)
-
 size_t characters(const std::string& text)
 {
     return static_cast<size_t>(
@@ -19,7 +17,7 @@ size_t characters(const std::string& text)
 
 // Whether the typed password meets a rule the reader can check itself;
 // nullopt for those only the service knows (login ID, common, reused).
-std::optional<bool> meets(std::string_view rule, const std::string& password)
+std::optional<bool> meets(std::string_view rule, const std::string& password, int min_length)
 {
     auto any = [&](int (*test)(int)) {
         return std::any_of(password.begin(), password.end(), [test](char c) {
@@ -28,7 +26,7 @@ std::optional<bool> meets(std::string_view rule, const std::string& password)
         });
     };
     if (rule == "min-length")
-        return characters(password) >= default_min_length;
+        return characters(password) >= static_cast<size_t>(min_length);
     if (rule == "upper")
         return any(std::isupper);
     if (rule == "lower")
@@ -87,9 +85,10 @@ void PasswordView::draw_rules(const AppState& state)
     m_ui.text("password.rules_hint");
     const auto& broken = state.account.rules;
     for (const char* rule : password_rules) {
-        std::string name = m_ui.tr(std::string("password.rule.") + rule);
+        std::string name = m_ui.tr_format(
+            std::string("password.rule.") + rule, { { "n", std::to_string(state.account.min_length) } });
         bool named = std::find(broken.begin(), broken.end(), rule) != broken.end();
-        auto local = meets(rule, m_new);
+        auto local = meets(rule, m_new, state.account.min_length);
         if (named && (!local || !*local || m_new.empty()))
             red_text(m_ui, "password.rule_broken", { { "rule", name } });
         else if (local && *local)

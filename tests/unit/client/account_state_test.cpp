@@ -18,6 +18,14 @@ TEST(PasswordChangeResult, the_rules_the_service_named_are_read_from_the_problem
     EXPECT_TRUE(rules_in("rules=[1,2] x]").empty());
 }
 
+TEST(PasswordChangeResult, the_tenants_minimum_length_is_read_when_the_service_says_it)
+{
+    EXPECT_EQ(min_length_in("weak-password (400) rules=[\"min-length\"] min_length=14"), 14);
+    EXPECT_FALSE(min_length_in("weak-password (400) rules=[\"symbol\"]"));
+    EXPECT_FALSE(min_length_in("min_length=x"));
+    EXPECT_FALSE(min_length_in("min_length=0"));
+}
+
 TEST(PasswordChangeResult, each_refusal_has_its_own_result)
 {
     auto result = [](reader::ErrorKind kind) { return password_result_for(reader::Error { kind, "" }); };
