@@ -249,7 +249,7 @@ Result<std::unique_ptr<Document>> Document::open_epub(
         [&](const ResourceEntry& entry) { return entry.path == opf_path; });
     if (!opf_path.empty() && !has_opf)
         resources = repair_missing_package_document(std::move(resources), opf_path);
-    auto info = TRY(read_epub_info(*resources));
+    auto info = TRY(read_epub_info(*resources, opf_path));
     auto zip = TRY(synthetic_zip(resources));
     auto state = TRY(new_state(std::move(engine), options));
     state->format = DocumentFormat::Epub;
@@ -257,7 +257,7 @@ Result<std::unique_ptr<Document>> Document::open_epub(
     state->progression = info.progression;
     state->layout = info.pre_paginated ? LayoutKind::Fixed : LayoutKind::Reflowable;
     state->fixed_epub_page = info.viewport;
-    state->navigation = std::move(info.navigation);
+    state->nav_path = std::move(info.nav_path);
     TRY(open_stream(*state, std::move(zip), "application/epub+zip"));
     TRY(layout(*state));
     state->title = info.title.empty() ? metadata(state->ctx.get(), state->doc.get(), FZ_META_INFO_TITLE) : info.title;

@@ -38,8 +38,12 @@ Result<std::vector<OutlineItem>> Document::outline() const
     detail::OutlineHandle owned(ctx, root);
     std::vector<RawOutlineItem> raw;
     collect_outline(root, 0, raw);
-    if (raw.empty() && !m_state->navigation.empty())
-        return navigation_outline();
+    if (raw.empty() && m_state->resources) {
+        if (!m_state->navigation) // the first page does not need it: read on first use
+            m_state->navigation = read_navigation(*m_state->resources, m_state->nav_path);
+        if (!m_state->navigation->empty())
+            return navigation_outline();
+    }
     std::vector<OutlineItem> items;
     for (const auto& [node, depth] : raw) {
         OutlineItem item { node->title ? node->title : "", depth, std::nullopt };
@@ -66,7 +70,7 @@ std::vector<OutlineItem> Document::navigation_outline() const
 {
     fz_context* ctx = m_state->ctx.get();
     std::vector<OutlineItem> items;
-    for (const auto& entry : m_state->navigation) {
+    for (const auto& entry : *m_state->navigation) {
         OutlineItem item { entry.title, entry.depth, std::nullopt };
         int page = -1;
         auto found = guarded(ctx, ErrorKind::MalformedDocument, "reading the table of contents", [&] {

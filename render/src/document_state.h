@@ -52,7 +52,8 @@ struct Document::State {
     ReflowSettings reflow;
     std::optional<Size> fixed_epub_page; // pre-paginated EPUB: the viewport of its pages
     std::vector<PageLabelRange> labels;
-    std::vector<NavEntry> navigation; // EPUB 3 table of contents, when MuPDF finds no NCX
+    std::string nav_path; // EPUB 3 navigation document, read only when MuPDF finds no NCX
+    mutable std::optional<std::vector<NavEntry>> navigation; // read from nav_path (under `mutex`)
 
     // The error to report for a failed MuPDF call: the source's own error
     // when the source failed underneath, else `error`.
@@ -84,13 +85,16 @@ struct Document::State {
 
 // What the OPF says that MuPDF 1.21 does not tell us.
 struct EpubInfo {
-    std::vector<NavEntry> navigation;
+    std::string nav_path; // the EPUB 3 navigation document, if the OPF names one
     std::string title;
     ReadingProgression progression { ReadingProgression::LeftToRight };
     bool pre_paginated { false };
     std::optional<Size> viewport; // of the first spine item, for pre-paginated books
 };
-[[nodiscard]] Result<EpubInfo> read_epub_info(ResourceProvider& resources);
+// `opf_path` is package_document_path()'s answer (empty: the error says why).
+[[nodiscard]] Result<EpubInfo> read_epub_info(ResourceProvider& resources, const std::string& opf_path);
+// The entries of the navigation document at `nav_path` (none when it cannot be read).
+[[nodiscard]] std::vector<NavEntry> read_navigation(ResourceProvider& resources, const std::string& nav_path);
 // The path of the package document named by META-INF/container.xml (empty when none).
 [[nodiscard]] std::string package_document_path(ResourceProvider& resources);
 // `resources` plus a package document made from their XHTML files, at `opf_path`.

@@ -157,15 +157,15 @@ std::string package_document_path(ResourceProvider& resources)
     return attribute(find_tag(*container, "rootfile", from), "full-path");
 }
 
-Result<EpubInfo> read_epub_info(ResourceProvider& resources)
+Result<EpubInfo> read_epub_info(ResourceProvider& resources, const std::string& opf_path)
 {
-    auto container = read_text(resources, "META-INF/container.xml");
-    if (!container)
-        return fail(ErrorKind::MalformedDocument, "not an EPUB: " + container.error().message);
-    size_t from = 0;
-    std::string opf_path = attribute(find_tag(*container, "rootfile", from), "full-path");
-    if (opf_path.empty())
+    if (opf_path.empty()) {
+        auto container = read_text(resources, "META-INF/container.xml");
+        if (!container)
+            return fail(ErrorKind::MalformedDocument, "not an EPUB: " + container.error().message);
         return fail(ErrorKind::MalformedDocument, "META-INF/container.xml names no package document");
+    }
+    size_t from = 0;
     auto opf = read_text(resources, opf_path);
     if (!opf)
         return fail(ErrorKind::MalformedDocument, "the package document cannot be read: " + opf.error().message);
@@ -184,14 +184,20 @@ Result<EpubInfo> read_epub_info(ResourceProvider& resources)
     for (auto item = find_tag(*opf, "item", from); !item.empty(); item = find_tag(*opf, "item", from)) {
         if (attribute(item, "properties").find("nav") == std::string::npos)
             continue;
-        std::string nav_path = directory_of(opf_path) + attribute(item, "href");
-        if (auto nav = read_text(resources, nav_path))
-            info.navigation = parse_navigation(*nav, nav_path);
+        info.nav_path = directory_of(opf_path) + attribute(item, "href");
         break;
     }
     if (info.pre_paginated)
         info.viewport = first_page_viewport(resources, *opf, directory_of(opf_path));
     return info;
+}
+
+std::vector<NavEntry> read_navigation(ResourceProvider& resources, const std::string& nav_path)
+{
+    if (nav_path.empty())
+        return {};
+    auto nav = read_text(resources, nav_path);
+    return nav ? parse_navigation(*nav, nav_path) : std::vector<NavEntry> {};
 }
 
 std::vector<NavEntry> parse_navigation(std::string_view nav, const std::string& nav_path)
