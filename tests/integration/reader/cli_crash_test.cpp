@@ -18,25 +18,6 @@ namespace {
 
 class CliCrash : public test::ReaderServiceTest { };
 
-// Runs one CLI command and SIGKILLs it after `delay` (if still running).
-void run_and_kill(const test::Tablet& tablet, const std::vector<std::string>& args, const std::string& input,
-    std::chrono::milliseconds delay)
-{
-    auto io = tablet.home.parent_path() / "crash-stdin";
-    std::ofstream(io) << input;
-    std::vector<std::string> argv { HONDANA_CLI, "--policy", tablet.policy.string(), "--home", tablet.home.string() };
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::string command = "exec";
-    for (const auto& word : argv)
-        command += " '" + word + "'";
-    command += " <'" + io.string() + "' >/dev/null 2>&1";
-    test::ChildProcess child({ "/bin/sh", "-c", command });
-    auto until = std::chrono::steady_clock::now() + delay;
-    while (!child.exited() && std::chrono::steady_clock::now() < until)
-        std::this_thread::sleep_for(2ms);
-    child.kill_now();
-}
-
 }
 
 TEST_F(CliCrash, kill_9_at_random_points_leaves_a_valid_store_and_every_run_resumes)
@@ -58,7 +39,7 @@ TEST_F(CliCrash, kill_9_at_random_points_leaves_a_valid_store_and_every_run_resu
     constexpr int rounds = 30;
     for (int round = 0; round < rounds; ++round) {
         const auto& step = steps[static_cast<size_t>(round) % steps.size()];
-        run_and_kill(tablet, step, pw, std::chrono::milliseconds(delay(rng)));
+        test::run_and_kill(tablet, step, pw, std::chrono::milliseconds(delay(rng)));
         auto doctor = cli(tablet, { "doctor" });
         ASSERT_TRUE(contains(doctor.out, "store.device_db: ok")) << "round " << round << ":\n" << doctor.out;
     }

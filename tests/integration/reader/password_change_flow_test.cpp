@@ -3,6 +3,9 @@
 // with the new password only), and another tablet of the same user, whose
 // offline password is stale, signing in online with the new one.
 
+#include <random>
+
+#include "hondana/drm/crypto.h"
 #include "service_fixture.h"
 
 using namespace hondana;
@@ -105,4 +108,50 @@ TEST_F(PasswordChangeFlow, a_weak_or_mistyped_new_password_changes_nothing)
     EXPECT_FALSE(next_key_left(pad));
     EXPECT_EQ(cli(pad, { "loans" }, old_line).exit_code, 0);
     EXPECT_EQ(cli(pad, { "login", login }, old_line, offline).exit_code, 0);
+}
+
+TEST_F(PasswordChangeFlow, killed_at_random_points_the_store_opens_with_the_password_the_service_has)
+{
+    auto pad = tablet(0);
+    auto first_line = enrol_and_sign_in(pad, 0);
+    auto login = service().student(0).first;
+    auto pdf = service().title("pdf");
+    ASSERT_EQ(cli(pad, { "borrow", pdf }, first_line).exit_code, 0);
+    ASSERT_EQ(cli(pad, { "download", pdf }, first_line).exit_code, 0);
+    std::array<std::string, 2> passwords { first_line.substr(0, first_line.size() - 1), new_password };
+    size_t current = 0; // which of the two the service has
+    uint32_t seed = 0;
+    ASSERT_TRUE(drm::random_bytes({ reinterpret_cast<uint8_t*>(&seed), sizeof seed }));
+    std::cout << "random seed " << seed << "\n";
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> delay(0, 3000);
+    constexpr int rounds = 8;
+    for (int round = 0; round < rounds; ++round) {
+        const auto& from = passwords[current];
+        const auto& to = passwords[1 - current];
+        test::run_and_kill(pad, { "password" }, change_input(from, to, to), std::chrono::milliseconds(delay(rng)));
+        // Offline, one of the two always opens the store (never neither).
+        auto old_offline = cli(pad, { "login", login }, from + "\n", offline);
+        if (old_offline.exit_code != 0) {
+            auto new_offline = cli(pad, { "login", login }, to + "\n", offline);
+            ASSERT_EQ(new_offline.exit_code, 0) << "round " << round << ": neither password opens the store\n"
+                                                << old_offline.err << new_offline.err;
+        }
+        // Online, the service has one of them; signing in with it settles the
+        // store, which keeps its downloaded title.
+        auto online = cli(pad, { "login", login }, from + "\n");
+        if (online.exit_code != 0) {
+            ASSERT_EQ(online.exit_code, 8) << "round " << round << ": " << online.err;
+            current = 1 - current;
+            online = cli(pad, { "login", login }, passwords[current] + "\n");
+        }
+        ASSERT_EQ(online.exit_code, 0) << "round " << round << ": " << online.err;
+        std::cout << "round " << round << ": the service has password " << current << "\n";
+        ASSERT_FALSE(next_key_left(pad)) << "round " << round << ": the online sign-in did not settle the store";
+        auto opened = cli(pad, { "open", pdf }, passwords[current] + "\n");
+        ASSERT_EQ(opened.exit_code, 0) << "round " << round << ": " << opened.err;
+        auto other = cli(pad, { "login", login }, passwords[1 - current] + "\n", offline);
+        EXPECT_NE(other.exit_code, 0) << "round " << round << ": the password the service does not have still opens";
+        ASSERT_EQ(cli(pad, { "login", login }, passwords[current] + "\n").exit_code, 0); // resets the offline count
+    }
 }

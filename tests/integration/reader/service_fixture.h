@@ -3,6 +3,9 @@
 // A fresh lending service per test and tablets (a policy file and a home
 // folder each) that run hondana-cli against it.
 
+#include <chrono>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "cli_fixture.h"
@@ -57,6 +60,25 @@ private:
     TempDir m_dir;
     std::unique_ptr<LendingService> m_service;
 };
+
+// Runs one CLI command and SIGKILLs it after `delay` (if still running).
+inline void run_and_kill(const Tablet& tablet, const std::vector<std::string>& args, const std::string& input,
+    std::chrono::milliseconds delay)
+{
+    auto io = tablet.home.parent_path() / "crash-stdin";
+    std::ofstream(io) << input;
+    std::vector<std::string> argv { HONDANA_CLI, "--policy", tablet.policy.string(), "--home", tablet.home.string() };
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::string command = "exec";
+    for (const auto& word : argv)
+        command += " '" + word + "'";
+    command += " <'" + io.string() + "' >/dev/null 2>&1";
+    ChildProcess child({ "/bin/sh", "-c", command });
+    auto until = std::chrono::steady_clock::now() + delay;
+    while (!child.exited() && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    child.kill_now();
+}
 
 inline bool contains(const std::string& text, const std::string& needle)
 {
