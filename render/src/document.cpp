@@ -244,6 +244,7 @@ Result<std::unique_ptr<Document>> Document::open_pdf(
 Result<std::unique_ptr<Document>> Document::open_epub(
     std::shared_ptr<Engine> engine, std::shared_ptr<ResourceProvider> resources, const OpenOptions& options)
 {
+    resources = remembering_metadata(std::move(resources));
     std::string opf_path = package_document_path(*resources);
     bool has_opf = std::any_of(resources->entries().begin(), resources->entries().end(),
         [&](const ResourceEntry& entry) { return entry.path == opf_path; });

@@ -97,6 +97,9 @@ struct EpubInfo {
 [[nodiscard]] std::vector<NavEntry> read_navigation(ResourceProvider& resources, const std::string& nav_path);
 // The path of the package document named by META-INF/container.xml (empty when none).
 [[nodiscard]] std::string package_document_path(ResourceProvider& resources);
+// `resources`, keeping the plaintext of META-INF/container.xml and the
+// package document once read (both are read again by MuPDF at open).
+[[nodiscard]] std::shared_ptr<ResourceProvider> remembering_metadata(std::shared_ptr<ResourceProvider> resources);
 // `resources` plus a package document made from their XHTML files, at `opf_path`.
 [[nodiscard]] std::shared_ptr<ResourceProvider> repair_missing_package_document(
     std::shared_ptr<ResourceProvider> resources, const std::string& opf_path);

@@ -1,3 +1,6 @@
+#include <map>
+#include <mutex>
+
 #include <gtest/gtest.h>
 
 #include "fixtures.h"
@@ -159,4 +162,55 @@ TEST(EpubDocument, manga_fixture_is_fixed_layout_right_to_left)
     ASSERT_TRUE(document);
     EXPECT_EQ(document->layout_kind(), LayoutKind::Fixed);
     EXPECT_EQ(document->reading_progression(), ReadingProgression::RightToLeft);
+}
+
+namespace {
+
+// Counts how often each resource is opened (each open of a protected one decrypts it again).
+class CountingResources final : public ResourceProvider {
+public:
+    explicit CountingResources(std::shared_ptr<ResourceProvider> resources)
+        : m_resources(std::move(resources))
+    {
+    }
+    [[nodiscard]] const std::vector<ResourceEntry>& entries() const override { return m_resources->entries(); }
+    [[nodiscard]] Result<std::shared_ptr<drm::ByteSource>> open(std::string_view path) override
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_opened[std::string(path)];
+        return m_resources->open(path);
+    }
+    int opened(const std::string& path)
+    {
+        std::lock_guard lock(m_mutex);
+        return m_opened[path];
+    }
+
+private:
+    std::shared_ptr<ResourceProvider> m_resources;
+    std::mutex m_mutex;
+    std::map<std::string, int> m_opened;
+};
+
+}
+
+TEST(EpubDocument, opening_reads_the_container_and_package_document_once_and_no_later_chapter_or_nav)
+{
+    auto counting = std::make_shared<CountingResources>(test::unzip_resources(test::sample_titles() / "fox-novel.epub"));
+    auto document = Document::open_epub(test::test_engine(), counting);
+    ASSERT_TRUE(document) << document.error().message;
+    ASSERT_TRUE((*document)->render_page(0, 0.5f));
+    EXPECT_EQ(counting->opened("META-INF/container.xml"), 1);
+    int opf_opens = 0, chapter_opens = 0;
+    for (const auto& entry : counting->entries()) {
+        if (entry.path.ends_with(".opf"))
+            opf_opens += counting->opened(entry.path);
+        if (entry.path.find("chapter-3") != std::string::npos)
+            chapter_opens += counting->opened(entry.path);
+    }
+    EXPECT_EQ(opf_opens, 1);
+    EXPECT_EQ(chapter_opens, 0) << "the first page needs only the first chapter";
+    EXPECT_EQ(counting->opened("OEBPS/nav.xhtml"), 0) << "the contents are read when asked for";
+    ASSERT_TRUE((*document)->outline());
+    EXPECT_EQ(counting->opened("OEBPS/nav.xhtml"), 1);
 }
