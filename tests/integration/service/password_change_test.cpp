@@ -63,6 +63,8 @@ TEST_F(PasswordChange, new_password_works_old_is_refused_and_every_other_session
     auto other = signed_in(1, "student");
     EventStreamClient other_stream(service(), other.device);
     ASSERT_EQ(other_stream.open(other.access).status, 200u);
+    EventStreamClient own_stream(service(), here.device);
+    ASSERT_EQ(own_stream.open(here.access).status, 200u);
     auto reply = change(here, harness_password, new_password);
     ASSERT_EQ(reply.status, 200u) << reply.body;
     auto fresh = reply.json();
@@ -79,6 +81,11 @@ TEST_F(PasswordChange, new_password_works_old_is_refused_and_every_other_session
     EXPECT_EQ(refused.status, 401u);
     EXPECT_EQ(refused.problem(), "token-invalid");
     EXPECT_TRUE(wait_end(other_stream)) << "the other device's event stream is still open";
+    // This device's stream was of the revoked session too: it ends, and a new
+    // one opens with the new access token.
+    EXPECT_TRUE(wait_end(own_stream)) << "this device's old event stream is still open";
+    EventStreamClient fresh_stream(service(), here.device);
+    EXPECT_EQ(fresh_stream.open(fresh_access).status, 200u);
     // The old password is refused everywhere, the new one accepted.
     EXPECT_EQ(sign_in_with(*other.client, "hanako", harness_password).problem(), "invalid-credentials");
     EXPECT_EQ(sign_in_with(*other.client, "hanako", new_password).status, 200u);
