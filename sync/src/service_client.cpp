@@ -1,5 +1,7 @@
 #include "hondana/sync/service_client.h"
 
+#include "hondana/base/text.h"
+
 namespace hondana::sync {
 
 using nlohmann::json;
@@ -49,22 +51,6 @@ Error error_from_response(const HttpResponse& response, std::string_view what)
     if (response.status >= 500)
         return Error { ErrorKind::ServiceError, std::string(what) + ": the service answered " + status };
     return Error { ErrorKind::HttpStatus, std::string(what) + ": the service answered " + status };
-}
-
-std::string percent_encode(std::string_view text)
-{
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
 }
 
 ServiceClient::ServiceClient(std::unique_ptr<HttpClient> http, platform::HttpsUrl base)
@@ -207,7 +193,7 @@ Result<User> ServiceClient::me()
 
 Result<CatalogPage> ServiceClient::catalog(std::string_view query, int page, int per_page)
 {
-    std::string path = "/v1/catalog?q=" + percent_encode(query) + "&page=" + std::to_string(page)
+    std::string path = "/v1/catalog?q=" + base::percent_encode(query) + "&page=" + std::to_string(page)
         + "&per_page=" + std::to_string(per_page);
     return parse_catalog(TRY(call("GET", path, nullptr, Idempotent::Yes)));
 }
@@ -219,36 +205,36 @@ Result<LoanList> ServiceClient::loans()
 
 Result<Loan> ServiceClient::borrow(std::string_view title_id)
 {
-    return parse_loan(TRY(call("POST", "/v1/titles/" + percent_encode(title_id) + "/borrow", nullptr, Idempotent::No)));
+    return parse_loan(TRY(call("POST", "/v1/titles/" + base::percent_encode(title_id) + "/borrow", nullptr, Idempotent::No)));
 }
 
 Result<Reservation> ServiceClient::reserve(std::string_view title_id)
 {
     return parse_reservation(
-        TRY(call("POST", "/v1/titles/" + percent_encode(title_id) + "/reserve", nullptr, Idempotent::No)));
+        TRY(call("POST", "/v1/titles/" + base::percent_encode(title_id) + "/reserve", nullptr, Idempotent::No)));
 }
 
 Result<void> ServiceClient::cancel_reservation(std::string_view reservation_id)
 {
-    TRY(call("DELETE", "/v1/reservations/" + percent_encode(reservation_id), nullptr, Idempotent::Yes));
+    TRY(call("DELETE", "/v1/reservations/" + base::percent_encode(reservation_id), nullptr, Idempotent::Yes));
     return {};
 }
 
 Result<Loan> ServiceClient::return_loan(std::string_view loan_id)
 {
-    return parse_loan(TRY(call("POST", "/v1/loans/" + percent_encode(loan_id) + "/return", nullptr, Idempotent::No)));
+    return parse_loan(TRY(call("POST", "/v1/loans/" + base::percent_encode(loan_id) + "/return", nullptr, Idempotent::No)));
 }
 
 Result<Loan> ServiceClient::renew_loan(std::string_view loan_id)
 {
-    return parse_loan(TRY(call("POST", "/v1/loans/" + percent_encode(loan_id) + "/renew", nullptr, Idempotent::No)));
+    return parse_loan(TRY(call("POST", "/v1/loans/" + base::percent_encode(loan_id) + "/renew", nullptr, Idempotent::No)));
 }
 
 Result<std::string> ServiceClient::licence(std::string_view href_or_id)
 {
     std::string path = href_or_id.starts_with("/") || href_or_id.starts_with("https://")
         ? std::string(href_or_id)
-        : "/v1/licences/" + percent_encode(href_or_id);
+        : "/v1/licences/" + base::percent_encode(href_or_id);
     auto response = TRY(exchange("GET", path, nullptr, Idempotent::Yes, 64 * 1024));
     return std::move(response.body);
 }
@@ -256,28 +242,28 @@ Result<std::string> ServiceClient::licence(std::string_view href_or_id)
 Result<LicenceStatus> ServiceClient::licence_status(std::string_view licence_id)
 {
     return parse_licence_status(
-        TRY(call("GET", "/v1/licences/" + percent_encode(licence_id) + "/status", nullptr, Idempotent::Yes)));
+        TRY(call("GET", "/v1/licences/" + base::percent_encode(licence_id) + "/status", nullptr, Idempotent::Yes)));
 }
 
 Result<LicenceStatus> ServiceClient::register_licence(
     std::string_view licence_id, std::string_view device_id, std::string_view device_name)
 {
-    std::string path = "/v1/licences/" + percent_encode(licence_id) + "/register?id=" + percent_encode(device_id)
-        + "&name=" + percent_encode(device_name);
+    std::string path = "/v1/licences/" + base::percent_encode(licence_id) + "/register?id=" + base::percent_encode(device_id)
+        + "&name=" + base::percent_encode(device_name);
     return parse_licence_status(TRY(call("POST", path, nullptr, Idempotent::Yes)));
 }
 
 Result<LicenceStatus> ServiceClient::return_licence(std::string_view licence_id, std::string_view device_id)
 {
-    std::string path = "/v1/licences/" + percent_encode(licence_id) + "/return?id=" + percent_encode(device_id);
+    std::string path = "/v1/licences/" + base::percent_encode(licence_id) + "/return?id=" + base::percent_encode(device_id);
     return parse_licence_status(TRY(call("PUT", path, nullptr, Idempotent::Yes)));
 }
 
 Result<LicenceStatus> ServiceClient::renew_licence(
     std::string_view licence_id, std::string_view device_id, base::Timestamp end)
 {
-    std::string path = "/v1/licences/" + percent_encode(licence_id) + "/renew?id=" + percent_encode(device_id)
-        + "&end=" + percent_encode(base::format_rfc3339(end));
+    std::string path = "/v1/licences/" + base::percent_encode(licence_id) + "/renew?id=" + base::percent_encode(device_id)
+        + "&end=" + base::percent_encode(base::format_rfc3339(end));
     return parse_licence_status(TRY(call("PUT", path, nullptr, Idempotent::Yes)));
 }
 
@@ -285,7 +271,7 @@ Result<RemotePosition> ServiceClient::put_position(
     std::string_view title_id, std::string_view locator, base::Timestamp updated_at)
 {
     json body = { { "locator", locator }, { "updated_at", base::format_rfc3339(updated_at) } };
-    return parse_position(TRY(call("PUT", "/v1/positions/" + percent_encode(title_id), &body, Idempotent::Yes)));
+    return parse_position(TRY(call("PUT", "/v1/positions/" + base::percent_encode(title_id), &body, Idempotent::Yes)));
 }
 
 Result<std::vector<RemotePosition>> ServiceClient::positions()
@@ -295,7 +281,7 @@ Result<std::vector<RemotePosition>> ServiceClient::positions()
 
 Result<CoverImage> ServiceClient::cover(std::string_view title_id)
 {
-    std::string path = "/v1/titles/" + percent_encode(title_id) + "/cover";
+    std::string path = "/v1/titles/" + base::percent_encode(title_id) + "/cover";
     auto response = TRY(exchange("GET", path, nullptr, Idempotent::Yes, 512 * 1024));
     auto type = response.header("content-type").value_or("");
     type = type.substr(0, type.find(';'));
@@ -336,26 +322,26 @@ Result<std::vector<ClassSession>> ServiceClient::sessions()
 
 Result<SessionDetail> ServiceClient::session(std::string_view session_id)
 {
-    return parse_session_detail(TRY(call("GET", "/v1/sessions/" + percent_encode(session_id), nullptr, Idempotent::Yes)));
+    return parse_session_detail(TRY(call("GET", "/v1/sessions/" + base::percent_encode(session_id), nullptr, Idempotent::Yes)));
 }
 
 Result<ClassSession> ServiceClient::start_session(std::string_view session_id)
 {
     return parse_class_session(
-        TRY(call("POST", "/v1/sessions/" + percent_encode(session_id) + "/start", nullptr, Idempotent::No)));
+        TRY(call("POST", "/v1/sessions/" + base::percent_encode(session_id) + "/start", nullptr, Idempotent::No)));
 }
 
 Result<ClassSession> ServiceClient::guide_session(std::string_view session_id, int page)
 {
     json body = { { "page", page } };
     return parse_class_session(
-        TRY(call("POST", "/v1/sessions/" + percent_encode(session_id) + "/page", &body, Idempotent::Yes)));
+        TRY(call("POST", "/v1/sessions/" + base::percent_encode(session_id) + "/page", &body, Idempotent::Yes)));
 }
 
 Result<SessionEnd> ServiceClient::end_session(std::string_view session_id)
 {
     return parse_session_end(
-        TRY(call("POST", "/v1/sessions/" + percent_encode(session_id) + "/end", nullptr, Idempotent::No)));
+        TRY(call("POST", "/v1/sessions/" + base::percent_encode(session_id) + "/end", nullptr, Idempotent::No)));
 }
 
 Result<void> ServiceClient::report_session_state(
@@ -364,7 +350,7 @@ Result<void> ServiceClient::report_session_state(
     json body = { { "state", state } };
     if (page)
         body["page"] = *page;
-    TRY(call("POST", "/v1/sessions/" + percent_encode(session_id) + "/state", &body, Idempotent::Yes));
+    TRY(call("POST", "/v1/sessions/" + base::percent_encode(session_id) + "/state", &body, Idempotent::Yes));
     return {};
 }
 

@@ -113,7 +113,5 @@ private:
 
 // Maps an error response to an error: its problem type when it has one, else HttpStatus.
 [[nodiscard]] Error error_from_response(const HttpResponse& response, std::string_view what);
-// Percent-encodes a query parameter value (RFC 3986 unreserved characters stay).
-[[nodiscard]] std::string percent_encode(std::string_view text);
 
 }
