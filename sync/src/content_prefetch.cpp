@@ -7,27 +7,13 @@
 
 #include "hondana/platform/files.h"
 #include "hondana/sync/service_client.h"
+#include "part_files.h"
 
 namespace hondana::sync {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-uint64_t size_of(const fs::path& path)
-{
-    std::error_code error;
-    auto size = fs::file_size(path, error);
-    return error ? 0 : size;
-}
-
-std::string first_line(const fs::path& path)
-{
-    std::ifstream file(path);
-    std::string text;
-    std::getline(file, text);
-    return text;
-}
 
 Error io_error(const fs::path& path)
 {
@@ -36,19 +22,20 @@ Error io_error(const fs::path& path)
 
 }
 
-Result<PrefetchResult> prefetch_content(HttpClient& client, const PrefetchRequest& request, const ProgressCallback& progress)
+Result<PrefetchResult> prefetch_content(
+    HttpClient& client, const PrefetchRequest& request, const ProgressCallback& progress)
 {
     PrefetchResult result;
     std::error_code error;
     if (fs::exists(request.destination, error)) {
-        result.length = size_of(request.destination);
+        result.length = detail::size_or_zero(request.destination);
         result.already_complete = true;
         return result;
     }
     fs::path part = request.destination.string() + ".part";
     fs::path etag_path = request.destination.string() + ".part.etag";
-    uint64_t offset = size_of(part);
-    std::string etag = first_line(etag_path);
+    uint64_t offset = detail::size_or_zero(part);
+    std::string etag = detail::first_line(etag_path);
     HttpRequest http { "GET", request.url, request.headers, {}, Idempotent::Yes, 64 * 1024 };
     bool resuming = offset > 0 && !etag.empty();
     if (resuming) {
@@ -63,9 +50,10 @@ Result<PrefetchResult> prefetch_content(HttpClient& client, const PrefetchReques
             base = partial ? offset : 0;
             if (!partial) {
                 auto text = head.header("etag").value_or("");
-                TRY(platform::write_file_atomic(etag_path, drm::as_bytes(text), 0600).map_error([](const platform::Error& e) {
-                    return Error { ErrorKind::Io, e.message };
-                }));
+                TRY(platform::write_file_atomic(etag_path, drm::as_bytes(text), 0600)
+                        .map_error([](const platform::Error& e) {
+                            return Error { ErrorKind::Io, e.message };
+                        }));
             }
             file.emplace(part, std::ios::binary | (partial ? std::ios::app : std::ios::trunc));
             if (!*file)
@@ -90,7 +78,7 @@ Result<PrefetchResult> prefetch_content(HttpClient& client, const PrefetchReques
     bool complete_already = response.status == 416 && resuming;
     if (!complete_already && (response.status < 200 || response.status >= 300))
         return tl::make_unexpected(error_from_response(response, "GET " + request.url));
-    result.length = size_of(part);
+    result.length = detail::size_or_zero(part);
     return result;
 }
 

@@ -11,6 +11,7 @@
 
 #include "hondana/drm/package.h"
 #include "hondana/platform/files.h"
+#include "part_files.h"
 
 namespace hondana::sync {
 
@@ -70,21 +71,6 @@ private:
     fs::path m_path;
 };
 
-uint64_t size_of(const fs::path& path)
-{
-    std::error_code error;
-    auto size = fs::file_size(path, error);
-    return error ? 0 : size;
-}
-
-std::string read_small(const fs::path& path)
-{
-    std::ifstream file(path);
-    std::string text;
-    std::getline(file, text);
-    return text;
-}
-
 Result<void> write_small(const fs::path& path, const std::string& text)
 {
     return platform::write_file_atomic(path, drm::as_bytes(text), 0600).map_error([](const platform::Error& e) {
@@ -116,7 +102,7 @@ struct PartHash {
     // Brings the hash level with the part file (after a restart or an earlier run).
     Result<void> catch_up(const fs::path& part)
     {
-        uint64_t size = size_of(part);
+        uint64_t size = detail::size_or_zero(part);
         if (hashed > size)
             reset();
         if (hashed == size)
@@ -142,14 +128,15 @@ Result<bool> verify_and_commit(const DownloadRequest& request, const Paths& path
 {
     TRY(part_hash.catch_up(paths.part));
     auto hash = std::optional<std::string>(drm::hex_encode(part_hash.hasher.finish()));
-    uint64_t length = size_of(paths.part);
+    uint64_t length = detail::size_or_zero(paths.part);
     bool length_ok = !request.expected_length || *request.expected_length == length;
     if (!length_ok || *hash != request.expected_sha256) {
         std::error_code ignored;
         fs::remove(paths.part, ignored);
         fs::remove(paths.etag, ignored);
-        return fail(ErrorKind::HashMismatch, "downloaded content does not match the licence (length " + std::to_string(length)
-                + ", sha256 " + *hash + "); it was discarded");
+        return fail(ErrorKind::HashMismatch,
+            "downloaded content does not match the licence (length " + std::to_string(length) + ", sha256 " + *hash
+                + "); it was discarded");
     }
     {
         auto file = TRY(PartFile::open(paths.part, false));
@@ -170,7 +157,7 @@ Result<void> transfer_once(HttpClient& client, const DownloadRequest& request, c
     DownloadResult& result, PartHash& part_hash, const ProgressCallback& progress)
 {
     HttpRequest http { "GET", request.url, request.headers, {}, Idempotent::Yes, 64 * 1024 };
-    std::string etag = read_small(paths.etag);
+    std::string etag = detail::first_line(paths.etag);
     bool resuming = offset > 0 && !etag.empty();
     if (resuming) {
         http.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-");
@@ -202,7 +189,8 @@ Result<void> transfer_once(HttpClient& client, const DownloadRequest& request, c
     if (response.status == 416 && offset > 0)
         return {}; // we have everything already (verified next)
     if (response.status < 200 || response.status >= 300)
-        return fail(ErrorKind::HttpStatus, "download of " + request.url + " answered " + std::to_string(response.status));
+        return fail(
+            ErrorKind::HttpStatus, "download of " + request.url + " answered " + std::to_string(response.status));
     if (!file) {
         // An empty 2xx body: the part file is whatever the status implies.
         if (response.status == 200)
@@ -223,17 +211,17 @@ Result<DownloadResult> download(HttpClient& client, const DownloadRequest& reque
     if (fs::exists(request.destination, error)) {
         auto hash = drm::sha256_file_hex(request.destination);
         if (hash && *hash == request.expected_sha256) { // not-secret: a public content digest
-            result.length = size_of(request.destination);
+            result.length = detail::size_or_zero(request.destination);
             result.already_complete = true;
             return result;
         }
         fs::remove(request.destination, error);
     }
-    if (size_of(paths.part) > 0)
+    if (detail::size_or_zero(paths.part) > 0)
         ++result.resumes;
     PartHash part_hash;
     for (int attempt = 0;; ++attempt) {
-        uint64_t offset = size_of(paths.part);
+        uint64_t offset = detail::size_or_zero(paths.part);
         if (request.expected_length && offset > *request.expected_length) {
             fs::remove(paths.part, error);
             offset = 0;
@@ -249,7 +237,7 @@ Result<DownloadResult> download(HttpClient& client, const DownloadRequest& reque
         std::this_thread::sleep_for(backoff_delay(attempt, std::chrono::milliseconds(100), std::chrono::seconds(4)));
     }
     TRY(verify_and_commit(request, paths, part_hash));
-    result.length = size_of(request.destination);
+    result.length = detail::size_or_zero(request.destination);
     return result;
 }
 
