@@ -101,7 +101,9 @@ void ReaderSession::open(BookSource source, AppState& state)
         std::vector<render::OutlineItem> outline;
         std::vector<BookmarkEntry> bookmarks;
         render::Size size { 595, 842 };
+        std::string title;
         if (document) {
+            title = document->title();
             if (document->known_page_count())
                 outline = document->outline().value_or(std::vector<render::OutlineItem> {});
             size = document->page_size(0).value_or(size);
@@ -113,7 +115,7 @@ void ReaderSession::open(BookSource source, AppState& state)
                     restored = locator->page;
             }
         }
-        m_queue.push([this, shared, document, error, restored, outline, bookmarks, size, generation](AppState& s) {
+        m_queue.push([this, shared, document, error, restored, outline, bookmarks, size, title, generation](AppState& s) {
             if (generation != shared->open_generation)
                 return;
             s.reader.opening = false;
@@ -127,7 +129,7 @@ void ReaderSession::open(BookSource source, AppState& state)
             }
             auto& r = s.reader;
             r.open = true;
-            r.title = document->title();
+            r.title = title;
             r.page_count = document->known_page_count();
             r.progression = document->reading_progression();
             r.layout = document->layout_kind();

@@ -237,7 +237,6 @@ Result<std::unique_ptr<Document>> Document::open_pdf(
     TRY(open_stream(*state, std::move(plaintext), "application/pdf"));
     TRY(count_pdf_pages(*state));
     TRY(read_pdf_catalog(*state));
-    state->title = metadata(state->ctx.get(), state->doc.get(), FZ_META_INFO_TITLE);
     return std::unique_ptr<Document>(new Document(std::move(state))); // raw-new: private constructor
 }
 
@@ -261,7 +260,8 @@ Result<std::unique_ptr<Document>> Document::open_epub(
     state->nav_path = std::move(info.nav_path);
     TRY(open_stream(*state, std::move(zip), "application/epub+zip"));
     TRY(layout(*state));
-    state->title = info.title.empty() ? metadata(state->ctx.get(), state->doc.get(), FZ_META_INFO_TITLE) : info.title;
+    if (!info.title.empty())
+        state->title = info.title;
     return std::unique_ptr<Document>(new Document(std::move(state))); // raw-new: private constructor
 }
 
@@ -293,7 +293,13 @@ Document::~Document() = default;
 DocumentFormat Document::format() const { return m_state->format; }
 LayoutKind Document::layout_kind() const { return m_state->layout; }
 ReadingProgression Document::reading_progression() const { return m_state->progression; }
-std::string Document::title() const { return m_state->title; }
+std::string Document::title() const
+{
+    std::lock_guard lock(m_state->mutex);
+    if (!m_state->title)
+        m_state->title = metadata(m_state->ctx.get(), m_state->doc.get(), FZ_META_INFO_TITLE);
+    return *m_state->title;
+}
 const ReflowSettings& Document::reflow_settings() const { return m_state->reflow; }
 
 std::optional<int> Document::known_page_count() const

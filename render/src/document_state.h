@@ -42,7 +42,9 @@ struct Document::State {
     DocumentFormat format { DocumentFormat::Pdf };
     LayoutKind layout { LayoutKind::Fixed };
     ReadingProgression progression { ReadingProgression::LeftToRight };
-    std::string title;
+    // The EPUB's dc:title; else MuPDF's metadata, read on first title() (the
+    // first page does not need it). Under `mutex`.
+    mutable std::optional<std::string> title;
     // Pages in the book, or -1 until counted. Written under `mutex`, read
     // anywhere: an EPUB is counted only after its first page (every chapter
     // must be laid out to count it), a PDF at open (its page tree says).

@@ -48,6 +48,8 @@ public:
     [[nodiscard]] DocumentFormat format() const;
     [[nodiscard]] LayoutKind layout_kind() const;
     [[nodiscard]] ReadingProgression reading_progression() const;
+    // The title (EPUB dc:title, else the book's metadata; empty when none).
+    // Read from the book on first call, under the document lock.
     [[nodiscard]] std::string title() const;
 
     // Page counts. A PDF's is known at open (its page tree says). An EPUB's is
