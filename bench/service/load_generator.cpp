@@ -10,7 +10,6 @@
 // Prints count, errors, achieved rate and p50/p95/p99 for each kind, and the
 // service's CPU time and resident memory.
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,11 +25,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/process_usage.h"
 #include "service_harness.h"
 #include "tls_client.h"
 
 using namespace hondana;
 using namespace hondana::test;
+using hondana::bench::own_cpu;
+using hondana::bench::process_usage;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -83,29 +85,6 @@ private:
 double ms_since(Clock::time_point start)
 {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-// utime + stime (seconds) and resident set (MiB) of a process.
-std::pair<double, double> process_usage(pid_t pid)
-{
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), {});
-    auto after = text.rfind(')');
-    std::istringstream fields(text.substr(after + 2));
-    std::vector<std::string> f((std::istream_iterator<std::string>(fields)), {});
-    double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-    double cpu = f.size() > 12 ? (std::stod(f[11]) + std::stod(f[12])) / ticks : 0;
-    double rss = f.size() > 21 ? std::stod(f[21]) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1024 * 1024) : 0;
-    return { cpu, rss };
-}
-
-// CPU seconds this generator has used.
-double own_cpu()
-{
-    rusage usage {};
-    ::getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-        + static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 bool seed_readers(ServiceHarness& service, size_t count, const std::string& title, std::vector<Reader>& readers)

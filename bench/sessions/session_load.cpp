@@ -15,7 +15,6 @@
 //      tablet. All notified and licensed, zero errors; p99 from the
 //      teacher's start to the licence in hand (goal: ≤ 2 s).
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +28,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/process_usage.h"
 #include "school.h"
 #include "stream_pool.h"
 
@@ -53,30 +53,6 @@ Percentiles percentiles(std::vector<double> values)
     std::sort(values.begin(), values.end());
     auto at = [&](double q) { return values[std::min(values.size() - 1, static_cast<size_t>(q * values.size()))]; };
     return { at(0.50), at(0.95), at(0.99), values.back() };
-}
-
-// CPU seconds (user + system) and resident MiB of a process, from /proc.
-std::pair<double, double> process_usage(pid_t pid)
-{
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), {});
-    auto after = text.rfind(')');
-    if (after == std::string::npos)
-        return { 0, 0 };
-    std::istringstream fields(text.substr(after + 2));
-    std::vector<std::string> f((std::istream_iterator<std::string>(fields)), {});
-    double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-    double cpu = f.size() > 12 ? (std::stod(f[11]) + std::stod(f[12])) / ticks : 0;
-    double rss = f.size() > 21 ? std::stod(f[21]) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1024 * 1024) : 0;
-    return { cpu, rss };
-}
-
-double own_cpu()
-{
-    rusage usage {};
-    ::getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-        + static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 void ratio_line(const char* what, double measured, double goal, const char* unit, bool lower_is_better)
