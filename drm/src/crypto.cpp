@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "hondana/base/text.h"
 #include "openssl_handles.h"
 
 namespace hondana::drm {
@@ -198,19 +199,10 @@ Result<Bytes> hex_decode(std::string_view text)
 {
     if (text.size() % 2 != 0)
         return fail(ErrorKind::InvalidValue, "hex text has an odd length");
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    };
     Bytes out(text.size() / 2);
     for (size_t i = 0; i < out.size(); ++i) {
-        int hi = nibble(text[2 * i]);
-        int lo = nibble(text[2 * i + 1]);
+        int hi = base::hex_digit(text[2 * i]);
+        int lo = base::hex_digit(text[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return fail(ErrorKind::InvalidValue, "hex text has a non-hex character");
         out[i] = uint8_t((hi << 4) | lo);
