@@ -59,19 +59,24 @@ int run_enrol(reader::Reader& reader)
     return 0;
 }
 
-int run_login(reader::Reader& reader, const std::string& login_id)
+int run_login(reader::Reader& reader, const std::string& login_id, bool keep_data)
 {
     auto password = read_secret("Password: ");
     if (!password)
         return report({ ErrorKind::Usage, "no password given on the terminal or stdin" });
-    auto result = reader.sign_in(login_id, *password);
+    std::optional<std::string> previous;
+    if (keep_data && !(previous = read_secret("Previous password (to keep this tablet's data): ")))
+        return report({ ErrorKind::Usage, "--keep-data needs the previous password on the terminal or stdin" });
+    auto result = reader.sign_in(login_id, *password, std::nullopt, previous);
     if (!result && result.error().message.starts_with("[sync.totp_required]")) {
         auto code = read_secret("TOTP code: ");
         if (!code)
             return report({ ErrorKind::AuthFailed, "[sync.totp_required] this account needs a TOTP code" });
-        result = reader.sign_in(login_id, *password, *code);
+        result = reader.sign_in(login_id, *password, *code, previous);
     }
     std::fill(password->begin(), password->end(), '\0');
+    if (previous)
+        std::fill(previous->begin(), previous->end(), '\0');
     if (!result)
         return report(result.error());
     std::cout << "signed in " << (result->mode == store::SignInMode::Online ? "online" : "offline") << " as "

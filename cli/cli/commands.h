@@ -17,7 +17,9 @@ struct GlobalOptions {
 };
 
 int run_enrol(reader::Reader& reader);
-int run_login(reader::Reader& reader, const std::string& login_id);
+// `keep_data`: also reads the password before a change made on another
+// device, so this tablet's store is re-wrapped rather than made anew.
+int run_login(reader::Reader& reader, const std::string& login_id, bool keep_data);
 int run_logout(reader::Reader& reader);
 // Reads the current password (unwraps the store), then the new one twice;
 // changes it online and re-wraps the local store (password.cpp).

@@ -21,6 +21,7 @@ struct Request {
     std::optional<int> book_page;
     cli::RenderRequest render;
     bool confirmed { false };
+    bool keep_data { false };
     // Set by the chosen subcommand: runs it against the opened reader core.
     std::function<int(reader::Reader&)> run;
     bool standalone { false }; // open-lcp needs no policy or device state
@@ -32,7 +33,10 @@ void add_account_commands(CLI::App& app, Request& r)
         ->callback([&r] { r.run = cli::run_enrol; });
     auto* login = app.add_subcommand("login", "sign in (online when the network is trusted, else offline)");
     login->add_option("login_id", r.login_id, "login ID")->required();
-    login->callback([&r] { r.run = [&r](reader::Reader& core) { return cli::run_login(core, r.login_id); }; });
+    login->add_flag("--keep-data", r.keep_data,
+        "after a password change on another device: also read the previous password, to keep this tablet's data");
+    login->callback(
+        [&r] { r.run = [&r](reader::Reader& core) { return cli::run_login(core, r.login_id, r.keep_data); }; });
     app.add_subcommand("logout", "sign out and forget the online session")->callback([&r] { r.run = cli::run_logout; });
     auto* password = app.add_subcommand("password", "change your password (asks for the current one, then the new one twice)");
     password->alias("passwd");

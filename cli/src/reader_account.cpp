@@ -27,7 +27,8 @@ Result<void> Reader::require_store() const
     return {};
 }
 
-Result<SignInResult> Reader::sign_in(std::string_view login_id, std::string_view password, std::optional<std::string> totp)
+Result<SignInResult> Reader::sign_in(std::string_view login_id, std::string_view password,
+    std::optional<std::string> totp, std::optional<std::string> previous_password)
 {
     if (!enrolled())
         return fail(ErrorKind::NotEnrolled, "[platform.not_enrolled] this device is not enrolled: run hondana-cli enrol");
@@ -35,12 +36,12 @@ Result<SignInResult> Reader::sign_in(std::string_view login_id, std::string_view
         return fail(ErrorKind::Usage, "a login ID and a password are needed");
     auto report = check_network();
     if (report.state == platform::NetworkTrustState::Trusted)
-        return sign_in_online(login_id, password, std::move(totp));
+        return sign_in_online(login_id, password, std::move(totp), previous_password);
     return sign_in_offline(login_id, password);
 }
 
-Result<SignInResult> Reader::sign_in_online(
-    std::string_view login_id, std::string_view password, std::optional<std::string> totp)
+Result<SignInResult> Reader::sign_in_online(std::string_view login_id, std::string_view password,
+    std::optional<std::string> totp, const std::optional<std::string>& previous_password)
 {
     auto* service = TRY(client(true));
     m_login_id = std::string(login_id);
@@ -52,8 +53,12 @@ Result<SignInResult> Reader::sign_in_online(
         return tl::make_unexpected(service_failure(session.error()));
     }
     m_positions.reset();
-    m_store = TRY(store::UserStore::open_online(m_paths, *m_key_store, *m_device, login_id, password, m_options.kdf)
-                      .map_error(from_store));
+    std::optional<std::string_view> previous;
+    if (previous_password && !previous_password->empty())
+        previous = *previous_password;
+    m_store = TRY(
+        store::UserStore::open_online(m_paths, *m_key_store, *m_device, login_id, password, m_options.kdf, previous)
+            .map_error(from_store));
     TRY(m_store->save_profile(profile_from(session->user)).map_error(from_store));
     TRY(m_store->save_session({ session->access_token, session->access_expires_at, session->refresh_token,
                                     session->refresh_expires_at })

@@ -88,7 +88,7 @@ Result<std::unique_ptr<UserStore>> UserStore::open_with_key(
 
 Result<std::unique_ptr<UserStore>> UserStore::open_online(const platform::ReaderPaths& paths,
     const platform::KeyStore& key_store, DeviceStore& device, std::string_view login_id, std::string_view password,
-    const StoreKdf& kdf)
+    const StoreKdf& kdf, std::optional<std::string_view> previous_password)
 {
     auto dir = paths.user_dir(login_id);
     TRY(platform::ensure_private_dir(paths.users_dir()).map_error(detail::from_platform));
@@ -104,6 +104,16 @@ Result<std::unique_ptr<UserStore>> UserStore::open_online(const platform::Reader
                 return store;
         } else if (key.error().kind != ErrorKind::WrongPassword) {
             return tl::make_unexpected(key.error());
+        }
+        if (previous_password) {
+            // Asked to keep the data: a previous password that does not open
+            // it either erases nothing (the user may try again).
+            auto kept = rewrap_with_previous(paths, key_store, login_id, password, kdf, *previous_password);
+            if (!kept && kept.error().kind == ErrorKind::WrongPassword)
+                return fail(ErrorKind::WrongPassword,
+                    "neither the password nor the previous one opens this user's store on this device: nothing "
+                    "was erased");
+            return kept;
         }
         // The password changed elsewhere (or the store was damaged): the old
         // store cannot be opened again, so it is erased and made anew.

@@ -7,6 +7,17 @@
 
 namespace hondana::store {
 
+Result<std::unique_ptr<UserStore>> UserStore::rewrap_with_previous(const platform::ReaderPaths& paths,
+    const platform::KeyStore& key_store, std::string_view login_id, std::string_view password, const StoreKdf& kdf,
+    std::string_view previous_password)
+{
+    auto key = TRY(detail::unwrap_user_key(paths.user_dir(login_id), key_store, login_id, previous_password));
+    auto store = TRY(open_with_key(paths, login_id, key.key, SignInMode::Online));
+    TRY(store->prepare_password_change(key_store, password, kdf));
+    TRY(store->commit_password_change());
+    return store;
+}
+
 Result<void> UserStore::prepare_password_change(
     const platform::KeyStore& key_store, std::string_view new_password, const StoreKdf& kdf)
 {

@@ -3,6 +3,7 @@
 // with the new password only), and another tablet of the same user, whose
 // offline password is stale, signing in online with the new one.
 
+#include <functional>
 #include <random>
 
 #include "hondana/drm/crypto.h"
@@ -16,6 +17,13 @@ namespace {
 class PasswordChangeFlow : public test::ReaderServiceTest {
 protected:
     const std::vector<std::string> offline { "unshare", "-n" };
+
+    // Student 0 signed in on two tablets; `before_change` runs, then the first tablet changes the password.
+    struct TwoTablets {
+        test::Tablet first, second;
+        std::string login, old_line, new_line;
+    };
+    TwoTablets two_tablets(const std::function<void(TwoTablets&)>& before_change);
 };
 
 constexpr const char* new_password = "Sakura-Blooms-77?";
@@ -35,6 +43,17 @@ std::string change_input(const std::string& current, const std::string& fresh, c
     return current + "\n" + fresh + "\n" + again + "\n";
 }
 
+}
+
+PasswordChangeFlow::TwoTablets PasswordChangeFlow::two_tablets(const std::function<void(TwoTablets&)>& before_change)
+{
+    TwoTablets pads { tablet(0), tablet(1), service().student(0).first, {}, std::string(new_password) + "\n" };
+    pads.old_line = enrol_and_sign_in(pads.first, 0);
+    EXPECT_EQ(enrol_and_sign_in(pads.second, 0), pads.old_line);
+    before_change(pads);
+    auto old_password = pads.old_line.substr(0, pads.old_line.size() - 1);
+    EXPECT_EQ(cli(pads.first, { "password" }, change_input(old_password, new_password, new_password)).exit_code, 0);
+    return pads;
 }
 
 TEST_F(PasswordChangeFlow, the_store_is_rewrapped_and_opens_offline_with_the_new_password_only)
@@ -67,14 +86,7 @@ TEST_F(PasswordChangeFlow, the_store_is_rewrapped_and_opens_offline_with_the_new
 
 TEST_F(PasswordChangeFlow, another_tablet_with_a_stale_offline_password_signs_in_online_with_the_new_one)
 {
-    auto first = tablet(0);
-    auto second = tablet(1);
-    auto old_line = enrol_and_sign_in(first, 0);
-    ASSERT_EQ(enrol_and_sign_in(second, 0), old_line);
-    auto old_password = old_line.substr(0, old_line.size() - 1);
-    auto login = service().student(0).first;
-    std::string new_line = std::string(new_password) + "\n";
-    ASSERT_EQ(cli(first, { "password" }, change_input(old_password, new_password, new_password)).exit_code, 0);
+    auto [first, second, login, old_line, new_line] = two_tablets([](TwoTablets&) {});
     // The second tablet was signed out by the change: its store still opens
     // with the old password, but the service no longer takes its tokens.
     auto stale = cli(second, { "loans" }, old_line);
@@ -87,6 +99,25 @@ TEST_F(PasswordChangeFlow, another_tablet_with_a_stale_offline_password_signs_in
     EXPECT_EQ(cli(second, { "loans" }, new_line).exit_code, 0);
     // From then on its local store is wrapped under the new password only.
     EXPECT_EQ(cli(second, { "login", login }, new_line, offline).exit_code, 0);
+    EXPECT_EQ(cli(second, { "login", login }, old_line, offline).exit_code, 8);
+}
+
+TEST_F(PasswordChangeFlow, another_tablet_keeps_its_titles_when_given_the_previous_password)
+{
+    auto pdf = service().title("pdf");
+    auto [first, second, login, old_line, new_line] = two_tablets([&](TwoTablets& pads) {
+        ASSERT_EQ(cli(pads.second, { "borrow", pdf }, pads.old_line).exit_code, 0);
+        ASSERT_EQ(cli(pads.second, { "download", pdf }, pads.old_line).exit_code, 0);
+    });
+    // A wrong previous password erases nothing; the right one keeps the store, re-wrapped.
+    auto mistyped = cli(second, { "login", login, "--keep-data" }, new_line + "Not-The-Old-One-1!\n");
+    EXPECT_EQ(mistyped.exit_code, 8) << mistyped.err;
+    EXPECT_TRUE(contains(mistyped.err, "nothing was erased")) << mistyped.err;
+    auto kept = cli(second, { "login", login, "--keep-data" }, new_line + old_line);
+    ASSERT_EQ(kept.exit_code, 0) << kept.err;
+    EXPECT_FALSE(next_key_left(second));
+    // The downloaded title is still here, and offline only the new password opens it.
+    EXPECT_EQ(cli(second, { "open", pdf }, new_line, offline).exit_code, 0);
     EXPECT_EQ(cli(second, { "login", login }, old_line, offline).exit_code, 8);
 }
 

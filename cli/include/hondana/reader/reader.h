@@ -109,8 +109,11 @@ public:
 
     // Online when the network is trusted (then the local store is opened or
     // made with the same password), else offline when the policy allows it.
-    [[nodiscard]] Result<SignInResult> sign_in(
-        std::string_view login_id, std::string_view password, std::optional<std::string> totp = std::nullopt);
+    // `previous_password`: after the password was changed on another device,
+    // the one before, to keep this device's store (re-wrapped) instead of
+    // making it anew.
+    [[nodiscard]] Result<SignInResult> sign_in(std::string_view login_id, std::string_view password,
+        std::optional<std::string> totp = std::nullopt, std::optional<std::string> previous_password = std::nullopt);
     // Opens the last signed-in user's store with the password (each CLI
     // command does this); online session tokens are reused or refreshed.
     [[nodiscard]] Result<SignInResult> resume(std::string_view password);
@@ -191,8 +194,8 @@ private:
     void audit(std::string_view type, std::optional<std::string> title, std::string detail);
     // Maps a sync failure; a revoked device wipes itself first.
     [[nodiscard]] Error service_failure(const sync::Error& error);
-    [[nodiscard]] Result<SignInResult> sign_in_online(
-        std::string_view login_id, std::string_view password, std::optional<std::string> totp);
+    [[nodiscard]] Result<SignInResult> sign_in_online(std::string_view login_id, std::string_view password,
+        std::optional<std::string> totp, const std::optional<std::string>& previous_password);
     [[nodiscard]] Result<SignInResult> sign_in_offline(std::string_view login_id, std::string_view password);
     [[nodiscard]] Result<void> apply_status(const store::StoredLicence& licence, const sync::LicenceStatus& status);
     [[nodiscard]] Result<drm::Licence> checked_licence(std::string_view title_id, store::StoredLicence& stored);

@@ -118,12 +118,16 @@ class UserStore {
 public:
     // After the service accepted `password`: opens the user's store, creating
     // it when there is none, and replacing it (crypto-erase, then new) when
-    // the password no longer unwraps it (changed on another device). A
-    // password change left half-way here (store.key.next) is settled: the
-    // key file this password opens is kept. Resets the offline failure counter.
+    // the password no longer unwraps it (changed on another device) —
+    // unless `previous_password` (the one before that change) still unwraps
+    // it: then the store is kept and re-wrapped under `password`
+    // (crash-safely, as prepare/commit below; WrongPassword, erasing
+    // nothing, when neither opens it). A password change left
+    // half-way here (store.key.next) is settled: the key file this password
+    // opens is kept. Resets the offline failure counter.
     [[nodiscard]] static Result<std::unique_ptr<UserStore>> open_online(const platform::ReaderPaths& paths,
-        const platform::KeyStore& key_store, DeviceStore& device, std::string_view login_id,
-        std::string_view password, const StoreKdf& kdf = {});
+        const platform::KeyStore& key_store, DeviceStore& device, std::string_view login_id, std::string_view password,
+        const StoreKdf& kdf = {}, std::optional<std::string_view> previous_password = std::nullopt);
 
     // Offline sign-in: NoLocalStore, OfflineSignInLocked, WrongPassword
     // (message says how many attempts remain).
@@ -208,6 +212,10 @@ public:
 private:
     UserStore(std::string login_id, std::filesystem::path dir, SignInMode mode, std::unique_ptr<detail::Database> db,
         drm::SecretBytes key);
+    // WrongPassword when `previous_password` does not open the store either.
+    [[nodiscard]] static Result<std::unique_ptr<UserStore>> rewrap_with_previous(const platform::ReaderPaths& paths,
+        const platform::KeyStore& key_store, std::string_view login_id, std::string_view password, const StoreKdf& kdf,
+        std::string_view previous_password);
     [[nodiscard]] static Result<std::unique_ptr<UserStore>> open_with_key(const platform::ReaderPaths& paths,
         std::string_view login_id, const drm::SecretBytes& key, SignInMode mode);
 
