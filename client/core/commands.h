@@ -35,7 +35,7 @@ struct SetLanguage { std::string language; };
 struct SetUiTextScale { float scale; };
 struct DismissError {};
 struct Enrol {};
-struct SignIn { std::string login_id; std::string password; std::string totp; };
+struct SignIn { std::string login_id; std::string password; std::string totp; std::string previous_password; };
 struct SignInOffline { std::string login_id; std::string password; };
 struct SignOut {};
 struct ChangePassword { std::string current; std::string next; std::string confirm; };

@@ -140,16 +140,20 @@ void OnlineSession::enrol()
     });
 }
 
-void OnlineSession::sign_in(std::string login_id, std::string password, std::string totp)
+void OnlineSession::sign_in(std::string login_id, std::string password, std::string totp, std::string previous_password)
 {
     m_queue.push([](AppState& s) { s.online.signing_in = true; });
-    post([this, login_id = std::move(login_id), password = std::move(password), totp = std::move(totp)](Core& core) {
+    post([this, login_id = std::move(login_id), password = std::move(password), totp = std::move(totp),
+             previous_password = std::move(previous_password)](Core& core) {
         if (!core.reader)
             return;
         std::optional<std::string> code;
         if (!totp.empty())
             code = totp;
-        auto signed_in = core.reader->sign_in(login_id, password, code);
+        std::optional<std::string> previous;
+        if (!previous_password.empty())
+            previous = previous_password;
+        auto signed_in = core.reader->sign_in(login_id, password, code, previous);
         std::shared_ptr<PositionStore> positions;
         if (signed_in) {
             if (auto user_positions = core.reader->positions())

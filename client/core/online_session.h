@@ -40,7 +40,9 @@ public:
     void start();
     void check_network();
     void enrol();
-    void sign_in(std::string login_id, std::string password, std::string totp);
+    // `previous_password` (may be empty): the one before a change made on
+    // another device, to keep this device's store (Reader::sign_in).
+    void sign_in(std::string login_id, std::string password, std::string totp, std::string previous_password = {});
     void sign_out();
     // The signed-in user's own password change (online); `confirm` must
     // repeat `next`. The result lands in AppState::account.

@@ -65,7 +65,7 @@ void App::apply(Command command)
                        apply_theme_style();
                    },
                    [&](command::Enrol&) { m_online->enrol(); },
-                   [&](command::SignIn& c) { m_online->sign_in(c.login_id, c.password, c.totp); },
+                   [&](command::SignIn& c) { m_online->sign_in(c.login_id, c.password, c.totp, c.previous_password); },
                    [&](command::SignInOffline& c) { m_online->sign_in(c.login_id, c.password, {}); },
                    [&](command::SignOut&) {
                        m_reader->close(m_state);

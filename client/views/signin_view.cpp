@@ -15,6 +15,10 @@ void SignInView::drawContent(const AppState& state)
     submit |= m_ui.input("signin.password", m_password, ui::InputKind::Password);
     if (online.totp_required)
         submit |= m_ui.input("signin.totp", m_totp, ui::InputKind::Digits);
+    if (trusted && m_ui.toggle("signin.keep_data", m_keep_data))
+        m_keep_data = !m_keep_data;
+    if (trusted && m_keep_data)
+        submit |= m_ui.input("signin.previous_password", m_previous, ui::InputKind::Password);
     if (online.locked) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.1f, 0.1f, 1));
         m_ui.text("signin.locked");
@@ -29,9 +33,10 @@ void SignInView::drawContent(const AppState& state)
         return;
     }
     if (trusted && (m_ui.button("signin.submit") || submit)) {
-        m_commands.push(command::SignIn { m_login_id, m_password, m_totp });
+        m_commands.push(command::SignIn { m_login_id, m_password, m_totp, m_keep_data ? m_previous : std::string() });
         m_password.clear();
         m_totp.clear();
+        m_previous.clear();
     }
     if (!trusted && online.policy_loaded && m_ui.button("signin.offline")) {
         m_commands.push(command::SignInOffline { m_login_id, m_password });

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -187,8 +188,9 @@ TEST_F(OnlineUi, changes_the_password_on_the_settings_screen_then_signs_in_only_
         return "type password.current " + current + "\ntype password.new " + fresh + "\ntype password.confirm " + again
             + "\nclick password.submit\nframes 2\n";
     };
-    std::string script = sign_in("s52-02") + "click nav.settings\nwait screen=settings\nframes 2\n"
-        "click settings.change_password\nwait screen=password password_change=none\nframes 2\n"
+    std::string script = sign_in("s52-02")
+        + "click nav.settings\nwait screen=settings\nframes 2\n"
+          "click settings.change_password\nwait screen=password password_change=none\nframes 2\n"
         // A new password without a symbol: the service names the rule, the screen marks it.
         + fill("Demo-Student-2026!", "NoSymbols12345", "NoSymbols12345")
         + "wait password_changing=false password_change=weak timeout=60\nexpect password_rules=symbol\n"
@@ -203,13 +205,28 @@ TEST_F(OnlineUi, changes_the_password_on_the_settings_screen_then_signs_in_only_
         + fill("Demo-Student-2026!", "Sakura-Blooms-77?", "Sakura-Blooms-77?")
         + "wait password_changing=false password_change=changed timeout=60\nexpect signed_in=true error=none\n"
           "frames 3\nscreenshot changed.png\nstate changed.json\n"
-        // Signed out, the old password is refused and the new one signs in (the store re-wrapped).
+          // Signed out, the old password is refused and the new one signs in (the store re-wrapped).
           "click nav.signout\nwait screen=signin signed_in=false timeout=60\nframes 2\n"
           "type signin.password Demo-Student-2026!\nclick signin.submit\nframes 2\n"
           "wait signing_in=false error=sync.invalid_credentials timeout=60\n"
           "type signin.password Sakura-Blooms-77?\nclick signin.submit\nframes 2\n"
-          "wait signed_in=true screen=bookshelf offline_mode=false timeout=120\n";
+          "wait signed_in=true screen=bookshelf offline_mode=false timeout=120\n"
+        + borrow_and_download(pdf_title());
     ASSERT_EQ(run.run(script, { "--policy", policy(run, 5) }), 0) << run.output();
+    // Changed elsewhere (here by an administrator): this tablet keeps its
+    // downloaded book when the previous password is given at sign-in.
+    auto admin = std::string(HONDANA_ADMIN_EXE) + " --data '" + (s_dir / "service").string()
+        + "' user reset-password s52-02 --password-stdin --yes >/dev/null 2>&1 <<'EOF'\nFuji-Climbs-88!\nEOF";
+    ASSERT_EQ(std::system(admin.c_str()), 0);
+    ASSERT_EQ(
+        run.run("wait policy_loaded=true screen=signin\nwait network=trusted timeout=60\n"
+                "type signin.login_id s52-02\ntype signin.password Fuji-Climbs-88!\nclick signin.keep_data\nframes 2\n"
+                "type signin.previous_password Sakura-Blooms-77?\nscreenshot keep.png\nclick signin.submit\n"
+                "wait signed_in=true screen=bookshelf timeout=120\nwait loans=1 timeout=60\nframes 3\n"
+                "expect loans_ready=1 error=none\n",
+            { "--policy", policy(run, 5) }),
+        0)
+        << run.output();
     EXPECT_EQ(run.state("changed.json")["password_signed_out"], 1);
     // The broken rule is drawn in red under the form; after the change nothing is red.
     auto weak = run.screenshot("weak.png");
