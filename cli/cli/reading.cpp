@@ -46,9 +46,10 @@ reader::Result<std::shared_ptr<render::Engine>> engine()
 
 reader::Result<int> checked_page(const render::Document& document, int page)
 {
-    if (page < 1 || page > document.page_count())
+    int count = TRY(document.count_pages().map_error(from_render));
+    if (page < 1 || page > count)
         return reader::fail(ErrorKind::Usage,
-            "page " + std::to_string(page) + " is not in the book (1 to " + std::to_string(document.page_count()) + ")");
+            "page " + std::to_string(page) + " is not in the book (1 to " + std::to_string(count) + ")");
     return page - 1;
 }
 
@@ -163,14 +164,15 @@ int run_render(reader::Reader& reader, const RenderRequest& request)
         auto document = TRY(open_document(reader, request.title_id, shared_engine));
         if (!request.page)
             sync_quietly(reader); // a newer place read on another device wins
-        int index = request.page ? TRY(checked_page(*document, *request.page))
-                                 : std::clamp(saved_page(reader, request.title_id, *document).value_or(0), 0,
-                                       std::max(0, document->page_count() - 1));
+        int count = TRY(document->count_pages().map_error(from_render));
+        int index = request.page
+            ? TRY(checked_page(*document, *request.page))
+            : std::clamp(saved_page(reader, request.title_id, *document).value_or(0), 0, std::max(0, count - 1));
         auto png = TRY(render::render_page_png(shared_engine, *document, index, request.scale).map_error(from_render));
         TRY(write_file(request.out, png));
-        return "rendered " + request.title_id + " page " + std::to_string(index + 1) + " of "
-            + std::to_string(document->page_count()) + (request.page ? "" : " (the reading position)") + " to "
-            + request.out + " (" + std::to_string(png.size()) + " bytes)";
+        return "rendered " + request.title_id + " page " + std::to_string(index + 1) + " of " + std::to_string(count)
+            + (request.page ? "" : " (the reading position)") + " to " + request.out + " (" + std::to_string(png.size())
+            + " bytes)";
     }();
     if (!rendered)
         return report(rendered.error());
