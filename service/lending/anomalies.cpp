@@ -68,7 +68,8 @@ public:
             off_hours(row);
             many_devices(row);
         }
-        if (row.action == "auth.login" && row.outcome == "locked")
+        // A wrong current password in a password change counts towards the lockout too.
+        if ((row.action == "auth.login" || row.action == "auth.password_change") && row.outcome == "locked")
             lockouts(row);
         if (row.action == "licence.issue")
             licences(row);
@@ -165,7 +166,8 @@ Result<std::vector<Anomaly>> find_anomalies(
     // RFC 3339 UTC text compares as time (storage/migrations.cpp).
     auto rows = TRY_DB(db.prepare(
         "SELECT seq, time, coalesce(tenant, ''), actor, coalesce(device, ''), action, coalesce(target, ''), outcome "
-        "FROM audit_log WHERE time >= ?1 AND time < ?2 AND action IN ('auth.login', 'licence.issue') ORDER BY seq"));
+        "FROM audit_log WHERE time >= ?1 AND time < ?2 AND action IN ('auth.login', 'auth.password_change', "
+        "'licence.issue') ORDER BY seq"));
     rows.bind(1, base::format_rfc3339(since)).bind(2, base::format_rfc3339(until));
     Detector detector(rules, rules.hours ? std::map<std::string, SchoolHours> {} : TRY(tenant_timetables(db)));
     while (TRY_DB(rows.step())) {

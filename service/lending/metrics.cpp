@@ -98,6 +98,8 @@ void Metrics::record(const RequestSample& sample)
         ++m_server_errors;
     if (sample.route == sign_in_route && sample.status >= 400)
         ++m_sign_in_failures[sample.problem.empty() ? "other" : sample.problem];
+    if (sample.route == password_change_route && sample.status >= 400)
+        ++m_password_change_failures[sample.problem.empty() ? "other" : sample.problem];
     if (sample.problem == "account-locked")
         ++m_locked_refusals;
 }
@@ -128,6 +130,10 @@ std::string Metrics::render_counters() const
     help(out, "hondana_sign_in_failures_total", "counter", "Refused sign-ins, by problem type");
     for (const auto& [reason, count] : m_sign_in_failures)
         out << "hondana_sign_in_failures_total{reason=\"" << metric_label(reason) << "\"} " << count << "\n";
+    help(out, "hondana_password_change_failures_total", "counter",
+        "Refused password changes, by problem type (a wrong current password counts towards the lockout)");
+    for (const auto& [reason, count] : m_password_change_failures)
+        out << "hondana_password_change_failures_total{reason=\"" << metric_label(reason) << "\"} " << count << "\n";
     help(out, "hondana_lockout_refusals_total", "counter", "Sign-ins refused because the account is locked");
     out << "hondana_lockout_refusals_total " << m_locked_refusals << "\n";
     return out.str();

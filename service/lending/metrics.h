@@ -38,6 +38,9 @@ inline constexpr std::array<double, 11> latency_buckets { 0.005, 0.01, 0.025, 0.
 
 // The route of sign-ins (its failures and lockouts are counted apart).
 inline constexpr std::string_view sign_in_route = "/v1/auth/login";
+// The route of a user's own password change: it checks the current password,
+// so its refusals are password guesses too and are counted apart as well.
+inline constexpr std::string_view password_change_route = "/v1/me/password";
 
 class Metrics {
 public:
@@ -63,7 +66,8 @@ private:
     mutable std::mutex m_mutex;
     std::map<std::tuple<std::string, std::string, unsigned>, uint64_t> m_requests;
     std::map<std::string, Histogram> m_latency;
-    std::map<std::string, uint64_t> m_sign_in_failures; // by problem type
+    std::map<std::string, uint64_t> m_sign_in_failures;         // by problem type
+    std::map<std::string, uint64_t> m_password_change_failures; // by problem type
     uint64_t m_locked_refusals { 0 };
     uint64_t m_server_errors { 0 };
     mutable std::optional<base::Timestamp> m_anomalies_at;

@@ -185,3 +185,24 @@ TEST_F(OperationsMetrics, off_hours_sign_ins_follow_the_timetable_set_in_the_ten
     ASSERT_EQ(service().admin({ "audit", "anomalies", "--json", "--closed-dates", text }, &output), 0) << output;
     EXPECT_NE(output.find("off_hours_sign_in"), std::string::npos) << output;
 }
+
+TEST_F(OperationsMetrics, wrong_current_passwords_in_password_changes_count_as_failures_and_lockouts)
+{
+    std::string output;
+    ASSERT_EQ(service().admin({ "tenant", "policy", "set", "lockout_threshold", "2" }, &output), 0) << output;
+    auto reader = signed_in(0, "student");
+    for (int i = 0; i < 3; ++i) {
+        auto reply = reader.client->post("/v1/me/password",
+            { { "current_password", "Not-The-Password-1!" }, { "new_password", "Sakura-Blooms-77?" } }, reader.access);
+        EXPECT_GE(reply.status, 400u) << reply.body;
+    }
+    TlsClient anonymous(service());
+    auto scrape = parse_exposition(anonymous.get("/metrics").body);
+    EXPECT_EQ(value(scrape, R"(hondana_password_change_failures_total{reason="invalid-credentials"})"), 1);
+    EXPECT_EQ(value(scrape, R"(hondana_password_change_failures_total{reason="account-locked"})"), 2)
+        << "the second wrong password locks, the third attempt is refused";
+    EXPECT_EQ(value(scrape, "hondana_lockout_refusals_total"), 2);
+    EXPECT_EQ(value(scrape, "hondana_accounts_locked"), 1);
+    EXPECT_EQ(scrape.samples.count(R"(hondana_sign_in_failures_total{reason="invalid-credentials"})"), 0u)
+        << "sign-ins and password changes are counted apart";
+}

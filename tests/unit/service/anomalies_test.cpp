@@ -117,6 +117,19 @@ TEST_F(AuditAnomalies, lockout_bursts_many_devices_and_licence_rates)
     }
 }
 
+TEST_F(AuditAnomalies, lockouts_from_password_changes_count_towards_a_burst)
+{
+    seed("2026-11-18T01:00:00Z", "auth.login", "user:a", "a", "locked");
+    seed("2026-11-18T01:02:00Z", "auth.password_change", "user:b", "b", "locked");
+    seed("2026-11-18T01:03:00Z", "auth.password_change", "user:c", "c", "denied"); // a wrong password, not a lock
+    EXPECT_EQ(lending::count_anomalies(find())["lockout_burst"], 0);
+    seed("2026-11-18T01:04:00Z", "auth.password_change", "user:c", "c", "locked");
+    auto found = find();
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].kind, "lockout_burst");
+    EXPECT_EQ(found[0].subject, "a,b,c");
+}
+
 TEST(SchoolHours, bad_timetables_are_refused_with_a_message_and_change_nothing)
 {
     lending::SchoolHours hours;
