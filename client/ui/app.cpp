@@ -316,6 +316,9 @@ void App::apply_theme_style()
     style.Colors[ImGuiCol_WindowBg] = ImVec4(colors.paper[0] / 255.0f, colors.paper[1] / 255.0f, colors.paper[2] / 255.0f, 1);
     style.Colors[ImGuiCol_Text] = ImVec4(colors.ink[0] / 255.0f, colors.ink[1] / 255.0f, colors.ink[2] / 255.0f, 1);
     style.FrameRounding = 4;
+    // Text fields are white on white paper without a border: every frame gets one.
+    style.FrameBorderSize = 1;
+    style.Colors[ImGuiCol_Border] = dark ? ImVec4(0.75f, 0.75f, 0.75f, 0.8f) : ImVec4(0.35f, 0.35f, 0.35f, 0.8f);
     style.FramePadding = ImVec2(10, 6);
     style.ItemSpacing = ImVec2(10, 8);
 }
