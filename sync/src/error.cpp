@@ -7,7 +7,7 @@ namespace hondana::sync {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, ErrorKind>, 30> problem_kinds { {
+constexpr std::array<std::pair<std::string_view, ErrorKind>, 31> problem_kinds { {
     { "malformed-request", ErrorKind::MalformedRequest },
     { "body-too-large", ErrorKind::BodyTooLarge },
     { "device-required", ErrorKind::DeviceRequired },
@@ -37,6 +37,7 @@ constexpr std::array<std::pair<std::string_view, ErrorKind>, 30> problem_kinds {
     { "headers-too-large", ErrorKind::HeadersTooLarge },
     { "not-enough-copies", ErrorKind::NotEnoughCopies },
     { "session-state", ErrorKind::SessionState },
+    { "password-change-required", ErrorKind::PasswordChangeRequired },
     { "internal", ErrorKind::ServiceError },
 } };
 
@@ -113,6 +114,7 @@ std::string_view error_code(ErrorKind kind)
     case ErrorKind::HeadersTooLarge: return "sync.headers_too_large";
     case ErrorKind::NotEnoughCopies: return "sync.not_enough_copies";
     case ErrorKind::SessionState: return "sync.session_state";
+    case ErrorKind::PasswordChangeRequired: return "sync.password_change_required";
     case ErrorKind::ServiceError: return "sync.service_error";
     }
     return "sync.unknown";

@@ -111,7 +111,12 @@ Result<EnrolResult> parse_enrol_result(const json& body)
 Result<User> parse_user(const json& body)
 {
     User user { TRY(string_of(body, "id")), TRY(string_of(body, "login_id")), string_or(body, "display_name"),
-        TRY(string_of(body, "role")), string_or(body, "school"), {} };
+        TRY(string_of(body, "role")), string_or(body, "school"), {}, false };
+    if (auto flag = body.find("must_change_password"); flag != body.end()) {
+        if (!flag->is_boolean())
+            return malformed("user.must_change_password", "is not a boolean");
+        user.must_change_password = flag->get<bool>();
+    }
     if (auto classes = body.find("classes"); classes != body.end() && classes->is_array()) {
         for (const auto& item : *classes) {
             if (item.is_string())

@@ -17,6 +17,45 @@ TEST(Models, parses_a_session_with_its_user)
     EXPECT_EQ(session->user.classes.at(0), "1-A");
 }
 
+TEST(Models, must_change_password_is_read_from_the_user_and_absent_means_false)
+{
+    auto user_json = [](const std::string& extra) {
+        return json::parse(R"({"id":"u1","login_id":"alice","role":"student")" + extra + "}");
+    };
+    auto absent = parse_user(user_json(""));
+    ASSERT_TRUE(absent) << absent.error().message;
+    EXPECT_FALSE(absent->must_change_password);
+    auto yes = parse_user(user_json(R"(,"must_change_password":true)"));
+    ASSERT_TRUE(yes) << yes.error().message;
+    EXPECT_TRUE(yes->must_change_password);
+    auto no = parse_user(user_json(R"(,"must_change_password":false)"));
+    ASSERT_TRUE(no) << no.error().message;
+    EXPECT_FALSE(no->must_change_password);
+    // A flag that is not a boolean is not guessed at: the answer is malformed, naming the member.
+    auto mistyped = parse_user(user_json(R"(,"must_change_password":"yes")"));
+    ASSERT_FALSE(mistyped);
+    EXPECT_EQ(mistyped.error().kind, ErrorKind::MalformedResponse);
+    EXPECT_NE(mistyped.error().message.find("must_change_password"), std::string::npos) << mistyped.error().message;
+    auto session = parse_session(json::parse(R"({"access_token":"a","access_expires_at":"2026-11-22T01:00:00Z",
+        "refresh_token":"r","refresh_expires_at":"2026-12-22T01:00:00Z",
+        "user":{"id":"u1","login_id":"alice","role":"student","must_change_password":true}})"));
+    ASSERT_TRUE(session) << session.error().message;
+    EXPECT_TRUE(session->user.must_change_password);
+}
+
+TEST(Models, password_change_required_problem_maps_to_its_own_kind)
+{
+    EXPECT_EQ(kind_for_problem("password-change-required"), ErrorKind::PasswordChangeRequired);
+    HttpResponse response { 403, {},
+        R"({"type":"urn:hondana:problem:password-change-required","title":"password change required","status":403})" };
+    auto error = error_from_response(response, "GET /v1/catalog");
+    EXPECT_EQ(error.kind, ErrorKind::PasswordChangeRequired);
+    EXPECT_EQ(error_code(error.kind), "sync.password_change_required");
+    EXPECT_FALSE(is_transient(error.kind));
+    // `forbidden` stays what it was: only this type means "change the password first".
+    EXPECT_EQ(kind_for_problem("forbidden"), ErrorKind::Forbidden);
+}
+
 TEST(Models, missing_or_mistyped_members_are_named)
 {
     auto loan = parse_loan(json::parse(R"({"id":"l1","title_id":"t1","start":"2026-11-22T01:00:00Z","status":"active"})"));
@@ -62,7 +101,8 @@ TEST(Models, unknown_problem_types_are_service_errors_and_known_ones_map)
              "totp-required", "totp-invalid", "token-invalid", "device-unknown", "device-revoked", "enrolment-invalid",
              "wrong-school", "forbidden", "not-found", "method-not-allowed", "conflict", "no-copies", "loan-limit",
              "already-borrowed", "already-reserved", "loan-not-active", "renew-refused", "audit-chain-broken",
-             "body-too-large", "range-not-satisfiable", "account-locked", "rate-limited", "headers-too-large", "internal" })
+             "body-too-large", "range-not-satisfiable", "account-locked", "rate-limited", "headers-too-large",
+             "password-change-required", "internal" })
         EXPECT_TRUE(kind_for_problem(type)) << type;
     EXPECT_EQ(kind_for_problem("device-revoked"), ErrorKind::DeviceRevoked);
     EXPECT_FALSE(kind_for_problem("something-new"));

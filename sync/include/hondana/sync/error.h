@@ -60,6 +60,9 @@ enum class ErrorKind {
     HeadersTooLarge,
     NotEnoughCopies, // a class session cannot start: the problem lists who gets no copy
     SessionState,    // the class session is not in the state the call needs
+    // The password was issued by an admin: until it is changed (POST /v1/me/password)
+    // every other user route but logout and GET /v1/me is refused.
+    PasswordChangeRequired,
     ServiceError, // `internal` or a problem type this reader does not know
 };
 

@@ -29,6 +29,10 @@ struct User {
     std::string role;
     std::string school;
     std::vector<std::string> classes;
+    // The password was issued by an admin (generated or --temporary): until
+    // the user changes it (POST /v1/me/password) every other user route
+    // answers password-change-required. Absent in the JSON means false.
+    bool must_change_password { false };
 };
 
 struct Session {
