@@ -15,6 +15,11 @@ std::string time_text(base::Timestamp time)
     return base::format_rfc3339(time);
 }
 
+// Why every other command is refused until the password is changed, and what to do.
+constexpr const char* must_change_notice
+    = "the password was issued by an administrator and must be changed now: "
+      "run hondana-cli password (until then the service refuses every other command but logout)";
+
 void print_loan(const sync::Loan& loan)
 {
     std::cout << "loan " << loan.id << " title " << loan.title_id << " \"" << loan.title << "\" status " << loan.status
@@ -26,6 +31,8 @@ void print_loan(const sync::Loan& loan)
 int report(const reader::Error& error)
 {
     std::cerr << "hondana-cli: error " << reader::error_name(error.kind) << " " << error.message << "\n";
+    if (error.kind == ErrorKind::PasswordChangeRequired)
+        std::cerr << "hondana-cli: " << must_change_notice << "\n";
     return reader::exit_code(error.kind);
 }
 
@@ -81,6 +88,8 @@ int run_login(reader::Reader& reader, const std::string& login_id, bool keep_dat
         return report(result.error());
     std::cout << "signed in " << (result->mode == store::SignInMode::Online ? "online" : "offline") << " as "
               << result->user.login_id << " (" << result->user.display_name << ", " << result->user.role << ")\n";
+    if (result->user.must_change_password)
+        std::cout << "password change required: " << must_change_notice << "\n";
     return 0;
 }
 

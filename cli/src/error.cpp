@@ -36,6 +36,7 @@ ErrorKind kind_for_sync(sync::ErrorKind kind)
     case K::AccountLocked: return ErrorKind::Locked;
     case K::TokenInvalid: return ErrorKind::NotSignedIn;
     case K::WeakPassword: return ErrorKind::PasswordRejected;
+    case K::PasswordChangeRequired: return ErrorKind::PasswordChangeRequired;
     case K::InvalidArgument:
     case K::Cancelled:
     case K::MalformedResponse:
@@ -88,6 +89,7 @@ std::string_view error_name(ErrorKind kind)
     case ErrorKind::Store: return "store";
     case ErrorKind::Io: return "io";
     case ErrorKind::PasswordRejected: return "password_rejected";
+    case ErrorKind::PasswordChangeRequired: return "password_change_required";
     }
     return "internal";
 }
@@ -112,6 +114,7 @@ int exit_code(ErrorKind kind)
     case ErrorKind::Store: return 15;
     case ErrorKind::Io: return 16;
     case ErrorKind::PasswordRejected: return 17;
+    case ErrorKind::PasswordChangeRequired: return 18;
     }
     return 1;
 }

@@ -10,7 +10,8 @@ constexpr const char* current_login_setting = "current_login";
 
 sync::User user_from(const store::UserProfile& profile)
 {
-    return { profile.user_id, profile.login_id, profile.display_name, profile.role, profile.school, profile.classes };
+    return { profile.user_id, profile.login_id, profile.display_name, profile.role, profile.school, profile.classes,
+        false };
 }
 
 store::UserProfile profile_from(const sync::User& user)
@@ -64,7 +65,8 @@ Result<SignInResult> Reader::sign_in_online(std::string_view login_id, std::stri
                                     session->refresh_expires_at })
             .map_error(from_store));
     TRY(m_device->set_setting(current_login_setting, std::string(login_id)).map_error(from_store));
-    audit(store::audit_type::sign_in, std::nullopt, "online");
+    audit(store::audit_type::sign_in, std::nullopt,
+        session->user.must_change_password ? "online; password change required" : "online");
     (void)upload_audit();
     return SignInResult { store::SignInMode::Online, session->user };
 }
@@ -91,7 +93,7 @@ Result<SignInResult> Reader::sign_in_offline(std::string_view login_id, std::str
     TRY(m_device->set_setting(current_login_setting, std::string(login_id)).map_error(from_store));
     audit(store::audit_type::sign_in_offline, std::nullopt, "offline: " + report.reason);
     auto profile = TRY(m_store->profile().map_error(from_store));
-    sync::User user = profile ? user_from(*profile) : sync::User { {}, std::string(login_id), {}, {}, {}, {} };
+    sync::User user = profile ? user_from(*profile) : sync::User { {}, std::string(login_id), {}, {}, {}, {}, false };
     return SignInResult { store::SignInMode::Offline, user };
 }
 
@@ -114,7 +116,7 @@ Result<SignInResult> Reader::resume(std::string_view password)
     auto profile = TRY(m_store->profile().map_error(from_store));
     auto mode = check_network().state == platform::NetworkTrustState::Trusted ? store::SignInMode::Online
                                                                               : store::SignInMode::Offline;
-    return SignInResult { mode, profile ? user_from(*profile) : sync::User { {}, *m_login_id, {}, {}, {}, {} } };
+    return SignInResult { mode, profile ? user_from(*profile) : sync::User { {}, *m_login_id, {}, {}, {}, {}, false } };
 }
 
 Result<void> Reader::ensure_access_token()

@@ -28,7 +28,7 @@ TEST(ReaderDocs, every_exit_code_is_in_the_table_with_its_name)
 {
     auto doc = read_doc();
     ASSERT_FALSE(doc.empty()) << "docs/reader.md is missing";
-    for (int k = 0; k <= static_cast<int>(reader::ErrorKind::PasswordRejected); ++k) {
+    for (int k = 0; k <= static_cast<int>(reader::ErrorKind::PasswordChangeRequired); ++k) {
         auto kind = static_cast<reader::ErrorKind>(k);
         std::string row = "| " + std::to_string(reader::exit_code(kind)) + " | `" + std::string(reader::error_name(kind)) + "` |";
         EXPECT_NE(doc.find(row), std::string::npos) << "docs/reader.md lacks the row " << row;

@@ -31,7 +31,9 @@ enum class ErrorKind {
     ContentInvalid,   // content does not match its licence, or does not decrypt
     Store,            // the local store failed
     Io,               // reading or writing a file failed
-    PasswordRejected, // a new password breaks the tenant's rule (the message names the rules); keep last
+    PasswordRejected, // a new password breaks the tenant's rule (the message names the rules)
+    // The password was issued by an admin: change it (hondana-cli password) first. Keep last.
+    PasswordChangeRequired,
 };
 
 using Error = base::Error<ErrorKind>;

@@ -45,6 +45,11 @@ struct ReaderOptions {
 
 struct SignInResult {
     store::SignInMode mode;
+    // Online: the service's user; `user.must_change_password` says the
+    // password was issued by an admin and every online call but
+    // change_password and sign_out fails with PasswordChangeRequired until it
+    // is changed. Offline and after resume(): the stored profile (the flag is
+    // then false: only the service knows it).
     sync::User user;
 };
 
