@@ -16,6 +16,7 @@ struct UserArgs {
     std::vector<std::string> classes;
     int reading_level { -1 };
     bool password_stdin { false };
+    bool temporary { false }; // a password given on stdin or in the roster is to be changed at the first sign-in too
     bool dry_run { false };
     bool partial { false };
 };
@@ -53,12 +54,15 @@ lending::Result<int> add(AdminContext& context, const UserArgs& args)
     if (args.reading_level >= 0)
         user.reading_level = args.reading_level;
     user.password = TRY(password_from(args));
+    user.temporary_password = !args.password_stdin || args.temporary;
     auto* service = TRY(context.service());
     auto slug = TRY(context.tenant_slug());
     auto created = TRY(service->accounts().add_user(context.actor(), slug, user));
     std::cout << "user " << created.user.login_id << " added\n";
     if (!args.password_stdin)
         std::cout << "initial password: " << user.password << "\n";
+    if (user.temporary_password)
+        std::cout << "the password is to be changed at the first sign-in\n";
     print_totp(created);
     return ExitCode::ok;
 }
@@ -91,6 +95,9 @@ lending::Result<int> import(AdminContext& context, const UserArgs& args)
             "some lines have no password: give --credentials-out FILE to receive the generated ones");
     if (!context.confirm("add " + std::to_string(report.valid.size()) + " user(s) to tenant " + slug))
         return static_cast<int>(ExitCode::declined);
+    if (args.temporary)
+        for (auto& row : report.valid)
+            row.user.temporary_password = true;
     auto credentials = TRY(service->roster().import(context.actor(), slug, report));
     if (!args.credentials_out.empty()) {
         std::string csv = "login_id,initial_password,totp_uri\n";
@@ -134,9 +141,12 @@ lending::Result<int> change(AdminContext& context, const UserArgs& args, const s
         TRY(accounts.remove(actor, slug, args.login));
     else if (verb == "reset-password") {
         std::string chosen = args.password_stdin ? TRY(password_from(args)) : std::string();
-        auto password = TRY(accounts.reset_password(actor, slug, args.login, chosen));
+        bool temporary = !args.password_stdin || args.temporary;
+        auto password = TRY(accounts.reset_password(actor, slug, args.login, chosen, temporary));
         if (!args.password_stdin)
             std::cout << "new password: " << password << "\n";
+        if (temporary)
+            std::cout << "the password is to be changed at the next sign-in\n";
     } else if (verb == "reset-totp") {
         print_totp(TRY(accounts.reset_totp(actor, slug, args.login)));
     }
@@ -161,6 +171,8 @@ void add_user_commands(CLI::App& cli, AdminContext& context, Action& action)
     add_command->add_option("--class", args->classes, "Class of that school (repeatable)");
     add_command->add_option("--reading-level", args->reading_level, "Students see titles at this level or below");
     add_command->add_flag("--password-stdin", args->password_stdin, "Read the password from standard input");
+    add_command->add_flag("--temporary", args->temporary,
+        "The password given on standard input is to be changed at the first sign-in (a generated one always is)");
     add_command->callback([&action, &context, args] {
         action = [&context, args] { return run(context, [&] { return add(context, *args); }); };
     });
@@ -172,6 +184,8 @@ void add_user_commands(CLI::App& cli, AdminContext& context, Action& action)
         ->capture_default_str();
     import_command->add_flag("--dry-run", args->dry_run, "Check every line and report; change nothing");
     import_command->add_flag("--partial", args->partial, "Import the good lines even when some are bad");
+    import_command->add_flag("--temporary", args->temporary,
+        "Passwords in the file are to be changed at the first sign-in too (generated ones always are)");
     import_command->add_option(
         "--credentials-out", args->credentials_out, "Where generated passwords and TOTP URIs go (0600)");
     import_command->callback([&action, &context, args] {
@@ -181,8 +195,12 @@ void add_user_commands(CLI::App& cli, AdminContext& context, Action& action)
     for (const std::string verb : { "lock", "unlock", "suspend", "resume", "delete", "reset-password", "reset-totp" }) {
         auto* command = user->add_subcommand(verb, "User account: " + verb + " (asks for confirmation)");
         command->add_option("login_id", args->login)->required();
-        if (verb == "reset-password")
+        if (verb == "reset-password") {
             command->add_flag("--password-stdin", args->password_stdin, "Read the new password from standard input");
+            command->add_flag("--temporary", args->temporary,
+                "The password given on standard input is to be changed at the next sign-in (a generated one always "
+                "is)");
+        }
         command->callback([&action, &context, args, verb] {
             action = [&context, args, verb] { return run(context, [&] { return change(context, *args, verb); }); };
         });

@@ -11,7 +11,7 @@ namespace {
 
 using lending::ErrorKind;
 
-constexpr std::array<ProblemType, 30> problem_types = { {
+constexpr std::array<ProblemType, 31> problem_types = { {
     { "malformed-request", 400, "Malformed request" },
     { "weak-password", 400, "Password does not meet the rule" },
     { "device-required", 401, "Device certificate required" },
@@ -24,6 +24,7 @@ constexpr std::array<ProblemType, 30> problem_types = { {
     { "enrolment-invalid", 403, "Enrolment refused" },
     { "wrong-school", 403, "Not a user of this device's school" },
     { "forbidden", 403, "Not allowed" },
+    { "password-change-required", 403, "Password change required" },
     { "not-found", 404, "Not found" },
     { "method-not-allowed", 405, "Method not allowed" },
     { "conflict", 409, "Conflict" },
@@ -74,6 +75,8 @@ std::string_view name_for(ErrorKind kind)
         return "token-invalid";
     case ErrorKind::Forbidden:
         return "forbidden";
+    case ErrorKind::PasswordChangeRequired:
+        return "password-change-required";
     case ErrorKind::NotFound:
         return "not-found";
     case ErrorKind::NoCopies:

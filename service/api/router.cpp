@@ -158,6 +158,9 @@ lending::Result<void> Router::authenticate(Exchange& exchange, Access access)
     if (!token)
         return lending::fail(lending::ErrorKind::TokenInvalid, "an Authorization: Bearer access token is required");
     exchange.set_caller(TRY(m_service.tokens().authenticate(exchange.device(), *token)));
+    if (access == Access::User && exchange.caller().user.must_change_password)
+        return lending::fail(lending::ErrorKind::PasswordChangeRequired,
+            "the password was issued by an administrator: change it first (POST /v1/me/password)");
     return {};
 }
 

@@ -20,9 +20,10 @@
 namespace hondana::api {
 
 enum class Access {
-    Public, // no device certificate needed (health, time, enrolment)
-    Device, // an enrolled, unrevoked device (mTLS)
-    User,   // a device and a valid access token of that device
+    Public,  // no device certificate needed (health, time, enrolment)
+    Device,  // an enrolled, unrevoked device (mTLS)
+    User,    // a device and a valid access token of that device, of a user not due to change their password
+    Account, // as User, and answered while the user must change an admin-issued password (their own account only)
 };
 
 // One request being answered.

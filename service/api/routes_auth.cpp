@@ -107,15 +107,15 @@ void add_auth_routes(Router& router, lending::LendingService& service, lending::
             const std::shared_ptr<Exchange>& exchange) { login(service, password_pool, exchange); });
     router.add({ "POST", "/v1/auth/refresh", Access::Device, 8 * 1024 },
         [&service](const std::shared_ptr<Exchange>& exchange) { refresh(service, exchange); });
-    router.add({ "POST", "/v1/auth/logout", Access::User }, [&service](const std::shared_ptr<Exchange>& exchange) {
+    router.add({ "POST", "/v1/auth/logout", Access::Account }, [&service](const std::shared_ptr<Exchange>& exchange) {
         if (auto done = service.tokens().logout(exchange->caller()); !done)
             return exchange->problem(done.error());
         exchange->no_content();
     });
-    router.add({ "POST", "/v1/me/password", Access::User, 8 * 1024 },
+    router.add({ "POST", "/v1/me/password", Access::Account, 8 * 1024 },
         [&service, &password_pool](
             const std::shared_ptr<Exchange>& exchange) { change_password(service, password_pool, exchange); });
-    router.add({ "GET", "/v1/me", Access::User },
+    router.add({ "GET", "/v1/me", Access::Account },
         [](const std::shared_ptr<Exchange>& exchange) { exchange->json(200, user_json(exchange->caller().user)); });
     router.add({ "POST", "/v1/audit/events", Access::Device, audit_upload_limit },
         [&service](const std::shared_ptr<Exchange>& exchange) { upload_audit(service, exchange); });

@@ -4,9 +4,9 @@ namespace hondana::api {
 
 nlohmann::json user_json(const lending::UserInfo& user)
 {
-    nlohmann::json json
-        = { { "id", std::to_string(user.id) }, { "login_id", user.login_id }, { "display_name", user.display_name },
-              { "role", lending::role_name(user.role) }, { "school", user.school }, { "classes", user.classes } };
+    nlohmann::json json = { { "id", std::to_string(user.id) }, { "login_id", user.login_id },
+        { "display_name", user.display_name }, { "role", lending::role_name(user.role) }, { "school", user.school },
+        { "classes", user.classes }, { "must_change_password", user.must_change_password } };
     if (user.reading_level)
         json["reading_level"] = *user.reading_level;
     return json;

@@ -93,10 +93,11 @@ Result<CreatedUser> Accounts::insert_user(storage::Database& db, base::Timestamp
     }
     auto now_text = base::format_rfc3339(now);
     auto insert = TRY_DB(db.prepare("INSERT INTO users (tenant_id, school_id, login_id, display_name, role, "
-                                    "reading_level, password_hash, created_at, updated_at) "
-                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"));
+                                    "reading_level, password_hash, must_change_password, created_at, updated_at) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8, ?8)"));
     insert.bind(1, tenant.id).bind(2, school_id).bind(3, user.login_id).bind(4, user.display_name);
     insert.bind(5, role_name(user.role)).bind(6, user.reading_level).bind(7, password_hash).bind(8, now_text);
+    insert.bind(9, user.temporary_password ? 1 : 0);
     if (auto ran = insert.run(); !ran) {
         if (ran.error().kind == storage::ErrorKind::Constraint)
             return fail(ErrorKind::Conflict,
@@ -217,8 +218,8 @@ Result<void> Accounts::remove(const std::string& actor, std::string_view tenant_
     return change_status(actor, tenant_slug, login_id, "delete");
 }
 
-Result<std::string> Accounts::reset_password(
-    const std::string& actor, std::string_view tenant_slug, std::string_view login_id, const std::string& password)
+Result<std::string> Accounts::reset_password(const std::string& actor, std::string_view tenant_slug,
+    std::string_view login_id, const std::string& password, bool temporary)
 {
     auto tenant = TRY(m_store.read([&](storage::Database& db) { return load_tenant(db, tenant_slug); }));
     std::string chosen = password.empty() ? TRY(generate_password()) : password;
@@ -229,9 +230,10 @@ Result<std::string> Accounts::reset_password(
         auto before = TRY(find_user_row(db, tenant.id, login_id));
         if (before.status == "deleted")
             return fail(ErrorKind::InvalidArgument, "user " + std::string(login_id) + " is deleted");
-        auto update = TRY_DB(db.prepare("UPDATE users SET password_hash = ?1, failed_logins = 0, locked = 0, "
-                                        "locked_until = NULL, updated_at = ?2 WHERE id = ?3"));
-        update.bind(1, hash).bind(2, base::format_rfc3339(now)).bind(3, before.id);
+        auto update
+            = TRY_DB(db.prepare("UPDATE users SET password_hash = ?1, failed_logins = 0, locked = 0, "
+                                "locked_until = NULL, must_change_password = ?4, updated_at = ?2 WHERE id = ?3"));
+        update.bind(1, hash).bind(2, base::format_rfc3339(now)).bind(3, before.id).bind(4, temporary ? 1 : 0);
         TRY_DB(update.run());
         TRY(Tokens::revoke_user_sessions(db, now, before.id, "password reset"));
         auto after = TRY(find_user_row(db, tenant.id, login_id));
@@ -242,7 +244,8 @@ Result<std::string> Accounts::reset_password(
                 .target = std::string(login_id),
                 .before = state_json(before).dump(),
                 .after = state_json(after).dump(),
-                .detail = "password replaced; sessions revoked" }));
+                .detail = temporary ? "temporary password set (to change at the next sign-in); sessions revoked"
+                                    : "password replaced; sessions revoked" }));
         return {};
     });
     TRY(std::move(written));

@@ -27,7 +27,8 @@ struct NewUser {
     std::optional<std::string> school; // required except for tenant-wide admins
     std::vector<std::string> classes;  // names of classes of that school
     std::optional<int> reading_level;
-    std::string password; // must meet the tenant's rule
+    std::string password;              // must meet the tenant's rule
+    bool temporary_password { false }; // issued by an admin: to be changed at the first sign-in
 };
 
 struct CreatedUser {
@@ -98,9 +99,10 @@ public:
     [[nodiscard]] Result<void> remove(
         const std::string& actor, std::string_view tenant_slug, std::string_view login_id);
     // Sets `password` (or a generated one when empty), clears the lock and
-    // revokes sessions. Returns the password set.
-    [[nodiscard]] Result<std::string> reset_password(
-        const std::string& actor, std::string_view tenant_slug, std::string_view login_id, const std::string& password);
+    // revokes sessions. A temporary password must be changed at the next
+    // sign-in. Returns the password set.
+    [[nodiscard]] Result<std::string> reset_password(const std::string& actor, std::string_view tenant_slug,
+        std::string_view login_id, const std::string& password, bool temporary);
     // A new TOTP secret for a teacher or admin (a lost phone).
     [[nodiscard]] Result<CreatedUser> reset_totp(
         const std::string& actor, std::string_view tenant_slug, std::string_view login_id);

@@ -90,7 +90,8 @@ Result<Accounts::ChangeDecision> Accounts::decide_change(
         TRY(append_audit(db, now, audit));
         return ChangeDecision { {}, std::move(refusal) };
     }
-    auto update = TRY_DB(db.prepare("UPDATE users SET password_hash = ?1, updated_at = ?2 WHERE id = ?3"));
+    auto update = TRY_DB(
+        db.prepare("UPDATE users SET password_hash = ?1, must_change_password = 0, updated_at = ?2 WHERE id = ?3"));
     update.bind(1, *attempt.new_hash).bind(2, now_text).bind(3, caller.user.id);
     TRY_DB(update.run());
     int revoked = TRY(Tokens::revoke_user_sessions(db, now, caller.user.id, "password changed"));

@@ -33,6 +33,8 @@ std::string_view error_code(ErrorKind kind)
         return "lending.token_invalid";
     case ErrorKind::Forbidden:
         return "lending.forbidden";
+    case ErrorKind::PasswordChangeRequired:
+        return "lending.password_change_required";
     case ErrorKind::NotFound:
         return "lending.not_found";
     case ErrorKind::NoCopies:

@@ -43,8 +43,9 @@ struct UserInfo {
     std::string display_name;
     Role role { Role::Student };
     std::optional<int> reading_level;
-    std::string school;               // school name, empty for tenant-wide admins
-    std::vector<std::string> classes; // class names
+    std::string school;                  // school name, empty for tenant-wide admins
+    std::vector<std::string> classes;    // class names
+    bool must_change_password { false }; // an admin issued the password: only the account's routes answer
 };
 
 // A request with a device and a signed-in user.

@@ -146,6 +146,7 @@ std::optional<std::string> row_problem(const CsvRecord& record, const TenantPoli
             return generated.error().message;
         row.user.password = *generated;
         row.generated_password = true;
+        row.user.temporary_password = true; // a generated password is changed at the first sign-in
     }
     if (auto reasons = password_rule_violations(row.user.password, row.user.login_id, policy); !reasons.empty()) {
         std::string message = "password rejected:";

@@ -217,7 +217,7 @@ Result<int> Tokens::revoke_device_sessions(
 Result<UserInfo> load_user_info(storage::Database& db, int64_t user_id)
 {
     auto row = TRY_DB(db.prepare("SELECT u.id, u.tenant_id, u.school_id, u.login_id, u.display_name, u.role, "
-                                 "u.reading_level, COALESCE(s.name, '') FROM users u "
+                                 "u.reading_level, COALESCE(s.name, ''), u.must_change_password FROM users u "
                                  "LEFT JOIN schools s ON s.id = u.school_id WHERE u.id = ?1"));
     row.bind(1, user_id);
     if (!TRY_DB(row.step()))
@@ -232,6 +232,7 @@ Result<UserInfo> load_user_info(storage::Database& db, int64_t user_id)
     if (auto level = row.optional_integer(6))
         user.reading_level = static_cast<int>(*level);
     user.school = row.text(7);
+    user.must_change_password = row.integer(8) != 0;
     auto classes = TRY_DB(db.prepare("SELECT c.name FROM class_members m JOIN classes c ON c.id = m.class_id "
                                      "WHERE m.user_id = ?1 ORDER BY c.name"));
     classes.bind(1, user_id);

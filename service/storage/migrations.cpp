@@ -250,11 +250,18 @@ constexpr std::string_view schema_v4_loans_by_end = R"sql(
 CREATE INDEX loans_title_status_end ON loans(title_id, status, end_at);
 )sql";
 
+// A password an admin issued (generated, or marked temporary) must be changed
+// at the first sign-in: until then only the account's own routes answer.
+constexpr std::string_view schema_v5_must_change_password = R"sql(
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 const std::vector<Migration> migrations_list = {
     { 1, "accounts, devices, tokens, catalog, loans, reservations, licences, audit", schema_v1 },
     { 2, "reading positions across devices", schema_v2_positions },
     { 3, "class-wide reading sessions", schema_v3_class_sessions },
     { 4, "active loans of a title by end", schema_v4_loans_by_end },
+    { 5, "passwords to change at the first sign-in", schema_v5_must_change_password },
 };
 
 }

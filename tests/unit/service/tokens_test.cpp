@@ -72,7 +72,7 @@ TEST_F(SessionTokens, password_reset_signs_the_user_out_everywhere)
     add_user("hanako", Role::Student);
     auto device = enrol("tab-1");
     auto signed_in = login(device, "hanako");
-    auto password = m_service->accounts().reset_password(admin, "city", "hanako", "");
+    auto password = m_service->accounts().reset_password(admin, "city", "hanako", "", true);
     ASSERT_TRUE(password) << password.error().message;
     EXPECT_FALSE(m_service->tokens().authenticate(device.identity, signed_in->tokens.access_token));
     EXPECT_FALSE(login(device, "hanako"));
