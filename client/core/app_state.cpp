@@ -95,6 +95,7 @@ nlohmann::json to_json(const AppState& state)
         { "signed_in", state.online.signed_in },
         { "offline_mode", state.online.offline_mode },
         { "locked", state.online.locked },
+        { "must_change_password", state.online.must_change_password },
         { "remaining_attempts", state.online.remaining_attempts ? *state.online.remaining_attempts : -1 },
         { "loans", state.online.loans.size() },
         { "catalog", state.online.catalog.size() },

@@ -124,6 +124,8 @@ struct OnlineState {
     bool totp_required { false };
     std::optional<int> remaining_attempts;
     bool locked { false };
+    // The password was issued by an admin: the password screen until it is changed.
+    bool must_change_password { false };
     std::string user_name;
     std::vector<LoanView> loans;
     std::vector<ReservationView> reservations;

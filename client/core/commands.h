@@ -34,6 +34,7 @@ struct RequestPages { std::vector<render::PageKey> pages; int direction; };
 struct SetLanguage { std::string language; };
 struct SetUiTextScale { float scale; };
 struct DismissError {};
+struct DismissNotice {};
 struct Enrol {};
 struct SignIn { std::string login_id; std::string password; std::string totp; std::string previous_password; };
 struct SignInOffline { std::string login_id; std::string password; };
@@ -50,9 +51,15 @@ using Command = std::variant<command::Navigate, command::OpenLocalBook, command:
     command::TurnPage, command::GoToPage, command::Zoom, command::SetFit, command::Pan, command::ToggleSpread,
     command::SetTheme, command::ChangeTextSize, command::ShowPanel, command::Search, command::GoToHit,
     command::FollowLink, command::AddBookmark, command::RemoveBookmark, command::RequestPages, command::SetLanguage,
-    command::SetUiTextScale, command::DismissError, command::Enrol, command::SignIn, command::SignInOffline,
-    command::SignOut, command::ChangePassword, command::CatalogSearch, command::Borrow, command::Reserve, command::Download, command::ReturnLoan,
-    command::Classroom>;
+    command::SetUiTextScale, command::DismissError, command::DismissNotice, command::Enrol, command::SignIn,
+    command::SignInOffline, command::SignOut, command::ChangePassword, command::CatalogSearch, command::Borrow,
+    command::Reserve, command::Download, command::ReturnLoan, command::Classroom>;
+
+// While an admin-issued password must be changed (AppState::online.
+// must_change_password) the user stays on the password screen: a command
+// that would leave it (another screen, opening a book) is held back, the
+// notice `password.must_change_first` is set instead, and true is returned.
+[[nodiscard]] bool hold_for_password_change(AppState& state, const Command& command);
 
 // Commands of one frame, applied in order after drawing.
 class Commands {

@@ -155,10 +155,12 @@ void OnlineSession::sign_in(std::string login_id, std::string password, std::str
             previous = previous_password;
         auto signed_in = core.reader->sign_in(login_id, password, code, previous);
         std::shared_ptr<PositionStore> positions;
+        // An admin-issued password: the service refuses everything but the change until then.
+        bool must_change = signed_in && signed_in->user.must_change_password;
         if (signed_in) {
             if (auto user_positions = core.reader->positions())
                 positions = reader_position_store(*user_positions, [hook = m_sync_hook] { hook->request(); });
-            if (signed_in->mode == store::SignInMode::Online)
+            if (signed_in->mode == store::SignInMode::Online && !must_change)
                 (void)core.reader->sync_positions();
         }
         m_queue.push([this, signed_in, positions](AppState& s) {
@@ -180,9 +182,12 @@ void OnlineSession::sign_in(std::string login_id, std::string password, std::str
             s.online.user_name = signed_in->user.display_name;
             s.classroom.staff = signed_in->user.role != "student";
             s.classroom.classes = signed_in->user.classes;
-            s.screen = Screen::Bookshelf;
+            s.online.must_change_password = signed_in->user.must_change_password;
+            s.screen = s.online.must_change_password ? Screen::Password : Screen::Bookshelf;
+            if (s.online.must_change_password)
+                s.account = {};
         });
-        if (signed_in)
+        if (signed_in && !must_change)
             refresh_loans();
     });
 }
@@ -197,6 +202,7 @@ void OnlineSession::sign_out()
         m_queue.push([](AppState& s) {
             s.online.signed_in = false;
             s.online.offline_mode = false;
+            s.online.must_change_password = false;
             s.online.loans.clear();
             s.online.reservations.clear();
             s.online.catalog.clear();

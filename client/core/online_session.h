@@ -70,6 +70,8 @@ public:
 
 private:
     void post(std::function<void(Core&)> job);
+    // After the change of an admin-issued password (main thread).
+    void continue_after_required_change(AppState& state);
 
     MainQueue& m_queue;
     std::shared_ptr<Core> m_core;

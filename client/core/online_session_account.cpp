@@ -6,6 +6,17 @@
 
 namespace hondana::client {
 
+// The admin-issued password is gone: on to the shelf, with what sign-in skipped.
+void OnlineSession::continue_after_required_change(AppState& state)
+{
+    state.online.must_change_password = false;
+    if (state.notice_key.starts_with("password."))
+        state.notice_key.clear();
+    state.screen = Screen::Bookshelf;
+    refresh_loans();
+    sync_positions();
+}
+
 void OnlineSession::change_password(std::string current, std::string next, std::string confirm)
 {
     if (!drm::constant_time_equal(drm::as_bytes(next), drm::as_bytes(confirm))) {
@@ -30,12 +41,14 @@ void OnlineSession::change_password(std::string current, std::string next, std::
                 reader::Error { reader::ErrorKind::NotSignedIn, "[store.no_local_store] nobody is signed in" }));
         std::fill(current.begin(), current.end(), '\0');
         std::fill(next.begin(), next.end(), '\0');
-        m_queue.push([changed](AppState& s) {
+        m_queue.push([this, changed](AppState& s) {
             s.account.changing = false;
             if (changed) {
                 s.account.result = "changed";
                 s.account.signed_out = *changed;
                 s.online.locked = false;
+                if (s.online.must_change_password)
+                    continue_after_required_change(s);
                 return;
             }
             const auto& error = changed.error();

@@ -67,6 +67,8 @@ std::string message_key_for(const reader::Error& error)
         return "signin.wrong_password";
     case reader::ErrorKind::Locked:
         return "signin.locked";
+    case reader::ErrorKind::PasswordChangeRequired:
+        return "password.must_change_first";
     case reader::ErrorKind::NetworkUntrusted:
     case reader::ErrorKind::NetworkOffline:
     case reader::ErrorKind::TlsRefused:

@@ -8,7 +8,7 @@ namespace hondana::client {
 
 void App::update_classroom()
 {
-    bool online = m_state.online.signed_in && !m_state.online.offline_mode;
+    bool online = m_state.online.signed_in && !m_state.online.offline_mode && !m_state.online.must_change_password;
     if (online && !m_classroom->running())
         m_classroom->start(m_state.classroom.staff);
     else if (!online && m_classroom->running())

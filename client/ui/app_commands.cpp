@@ -23,6 +23,8 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 void App::apply(Command command)
 {
+    if (hold_for_password_change(m_state, command))
+        return;
     std::visit(Overloaded {
                    [&](command::Navigate& c) {
                        m_state.screen = c.screen;
@@ -55,6 +57,7 @@ void App::apply(Command command)
                        m_state.screen = m_state.online.signed_in || !m_state.local_books.empty() ? Screen::Bookshelf : Screen::Status;
                    },
                    [&](command::DismissError&) { m_state.error.reset(); },
+                   [&](command::DismissNotice&) { m_state.notice_key.clear(); },
                    [&](command::SetLanguage& c) { set_language(c.language); },
                    [&](command::SetUiTextScale& c) {
                        m_state.ui_text_scale = std::clamp(c.scale, 0.7f, 2.0f);

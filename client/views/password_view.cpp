@@ -56,6 +56,12 @@ void PasswordView::drawContent(const AppState& state)
         m_ui.text("password.not_signed_in");
         return;
     }
+    if (state.online.must_change_password) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.1f, 0.1f, 1));
+        m_ui.text("password.must_change");
+        ImGui::PopStyleColor();
+        ImGui::Spacing();
+    }
     if (state.online.network != "trusted")
         m_ui.text("password.online_only");
     bool submit = m_ui.input("password.current", m_current, ui::InputKind::Password);
@@ -76,7 +82,7 @@ void PasswordView::drawContent(const AppState& state)
     }
     draw_result(state);
     ImGui::Spacing();
-    if (m_ui.button("password.back"))
+    if (!state.online.must_change_password && m_ui.button("password.back"))
         m_commands.push(command::Navigate { Screen::Settings });
 }
 

@@ -6,7 +6,8 @@
 
 namespace hondana::client {
 
-// The signed-in user's password change (from Settings): current, new and
+// The signed-in user's password change (from Settings, or straight after a
+// sign-in with a password an admin issued, with the notice): current, new and
 // confirmation fields, the tenant's rule with each part checked as the new
 // password is typed, and the result — the rules the service named, the
 // attempts left, or how many other devices were signed out.

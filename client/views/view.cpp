@@ -63,6 +63,14 @@ void View::draw_banners(const AppState& state)
             m_commands.push(command::DismissError {});
         ImGui::Separator();
     }
+    if (!state.notice_key.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.1f, 0.35f, 0.8f, 1));
+        m_ui.text(state.notice_key);
+        ImGui::PopStyleColor();
+        if (m_ui.button("common.close", "notice"))
+            m_commands.push(command::DismissNotice {});
+        ImGui::Separator();
+    }
 }
 
 }
