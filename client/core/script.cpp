@@ -125,9 +125,14 @@ ScriptResult<std::vector<ScriptStep>> parse_script(std::string_view text)
     int number = 0;
     for (std::string line; std::getline(in, line);) {
         ++number;
-        auto hash = line.find('#');
-        if (hash != std::string::npos)
-            line.resize(hash);
+        // A comment starts at a '#' that begins the line or follows a space, so
+        // a typed text (a generated password) may hold one.
+        for (size_t hash = line.find('#'); hash != std::string::npos; hash = line.find('#', hash + 1)) {
+            if (hash == 0 || line[hash - 1] == ' ' || line[hash - 1] == '\t') {
+                line.resize(hash);
+                break;
+            }
+        }
         auto w = words(line);
         if (w.empty())
             continue;

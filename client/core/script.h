@@ -1,7 +1,8 @@
 #pragma once
 
 // `hondana --script FILE`: a test or demo drives the reader the way a person
-// does. One step a line; `#` starts a comment.
+// does. One step a line; a `#` at the start of a line or after a space starts
+// a comment (one inside a word, as in a password, is text).
 //
 //   click ID              click the control labelled ID (its catalog key, or key:item)
 //   click-at X Y          click at a point given as fractions of the window (0..1)

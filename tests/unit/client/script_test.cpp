@@ -25,6 +25,15 @@ TEST(Script, parses_every_step_kind)
     EXPECT_DOUBLE_EQ((*steps)[11].timeout_seconds, 90);
 }
 
+TEST(Script, a_hash_inside_a_word_is_text_and_after_a_space_starts_a_comment)
+{
+    auto steps = parse_script("# whole line\ntype signin.password Ab#12cd!Ef # the password\nclick x#y\n");
+    ASSERT_TRUE(steps) << steps.error().message;
+    ASSERT_EQ(steps->size(), 2u);
+    EXPECT_EQ((*steps)[0].text, "Ab#12cd!Ef");
+    EXPECT_EQ((*steps)[1].target, "x#y");
+}
+
 TEST(Script, rejects_unknown_steps_with_the_line_number)
 {
     auto steps = parse_script("click a\nfly away\n");
