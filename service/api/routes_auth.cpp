@@ -1,5 +1,7 @@
 // Sign-in (stage 2), tokens, the user object, and the reader's audit upload.
 
+#include <functional>
+
 #include "api/api.h"
 #include "api/views.h"
 #include "lending/password.h"
@@ -7,6 +9,21 @@
 namespace hondana::api {
 
 namespace {
+
+// PBKDF2 (sign-in, password change) runs on the bounded pool, never on a
+// network thread; a full pool answers rate-limited at once.
+void on_password_pool(lending::WorkerPool& pool, const std::shared_ptr<Exchange>& exchange, std::function<void()> work)
+{
+    bool queued = pool.try_submit([exchange, work = std::move(work)] {
+        try {
+            work();
+        } catch (const std::exception& failure) {
+            exchange->problem("internal", std::string("unexpected exception: ") + failure.what());
+        }
+    });
+    if (!queued)
+        exchange->problem("rate-limited", "too many sign-ins at once; try again in a moment");
+}
 
 void login(lending::LendingService& service, lending::WorkerPool& pool, const std::shared_ptr<Exchange>& exchange)
 {
@@ -23,19 +40,12 @@ void login(lending::LendingService& service, lending::WorkerPool& pool, const st
     auto request = read();
     if (!request)
         return exchange->problem(request.error());
-    // PBKDF2 runs on the bounded pool, never on a network thread.
-    bool queued = pool.try_submit([&service, exchange, request = std::move(*request)] {
-        try {
-            auto signed_in = service.accounts().login(exchange->device(), request);
-            if (!signed_in)
-                return exchange->problem(signed_in.error());
-            exchange->json(200, sign_in_json(*signed_in));
-        } catch (const std::exception& failure) {
-            exchange->problem("internal", std::string("unexpected exception: ") + failure.what());
-        }
+    on_password_pool(pool, exchange, [&service, exchange, request = std::move(*request)] {
+        auto signed_in = service.accounts().login(exchange->device(), request);
+        if (!signed_in)
+            return exchange->problem(signed_in.error());
+        exchange->json(200, sign_in_json(*signed_in));
     });
-    if (!queued)
-        exchange->problem("rate-limited", "too many sign-ins at once; try again in a moment");
 }
 
 // POST /v1/me/password: PBKDF2 twice (verify, hash), on the bounded pool too.
@@ -54,20 +64,14 @@ void change_password(
     auto change = read();
     if (!change)
         return exchange->problem(change.error());
-    bool queued = pool.try_submit([&service, exchange, change = std::move(*change)] {
-        try {
-            auto changed = service.accounts().change_password(exchange->caller(), change);
-            if (!changed)
-                return exchange->problem(changed.error());
-            auto answer = sign_in_json(changed->sign_in);
-            answer["signed_out_sessions"] = changed->signed_out;
-            exchange->json(200, answer);
-        } catch (const std::exception& failure) {
-            exchange->problem("internal", std::string("unexpected exception: ") + failure.what());
-        }
+    on_password_pool(pool, exchange, [&service, exchange, change = std::move(*change)] {
+        auto changed = service.accounts().change_password(exchange->caller(), change);
+        if (!changed)
+            return exchange->problem(changed.error());
+        auto answer = sign_in_json(changed->sign_in);
+        answer["signed_out_sessions"] = changed->signed_out;
+        exchange->json(200, answer);
     });
-    if (!queued)
-        exchange->problem("rate-limited", "too many sign-ins at once; try again in a moment");
 }
 
 void refresh(lending::LendingService& service, const std::shared_ptr<Exchange>& exchange)
