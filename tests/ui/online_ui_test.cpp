@@ -5,7 +5,6 @@
 // password change, and a password an administrator issued changed at the
 // first sign-in before anything else.
 
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,31 +31,14 @@ protected:
         if (!have_xvfb())
             return;
         s_dir = std::filesystem::temp_directory_path() / ("hondana-ui-service-" + std::to_string(getpid()));
-        std::filesystem::remove_all(s_dir);
-        std::filesystem::create_directories(s_dir);
-        s_pid = fork();
-        if (s_pid == 0) {
-            auto log = (s_dir / "service.log").string();
-            if (!freopen(log.c_str(), "w", stdout) || !freopen(log.c_str(), "a", stderr))
-                _exit(126);
-            execl(HONDANA_LENDING_EXE, HONDANA_LENDING_EXE, "--demo", (s_dir / "service").c_str(), "--listen",
-                "127.0.0.1:0", "--ready-file", (s_dir / "ready.json").c_str(), static_cast<char*>(nullptr));
-            _exit(127);
-        }
-        for (int i = 0; i < 600 && !std::filesystem::exists(s_dir / "ready.json"); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        auto demo = client::read_demo(s_dir / "ready.json", s_dir / "service" / "demo.json");
-        if (demo)
-            s_demo = std::make_unique<client::DemoService>(std::move(*demo));
+        s_service = std::make_unique<DemoLending>(s_dir);
+        s_demo = s_service->demo() ? &*s_service->demo() : nullptr;
     }
 
     static void TearDownTestSuite()
     {
-        if (s_pid > 0) {
-            kill(s_pid, SIGTERM);
-            waitpid(s_pid, nullptr, 0);
-        }
-        s_pid = -1;
+        s_demo = nullptr;
+        s_service.reset();
     }
 
     void SetUp() override
@@ -110,8 +92,8 @@ protected:
     }
 
     static inline std::filesystem::path s_dir;
-    static inline pid_t s_pid { -1 };
-    static inline std::unique_ptr<client::DemoService> s_demo;
+    static inline std::unique_ptr<DemoLending> s_service;
+    static inline const client::DemoService* s_demo { nullptr };
 };
 
 }

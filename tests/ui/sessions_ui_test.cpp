@@ -3,8 +3,6 @@
 // roster, everyone to a page) and a student's tablet that opens the book by
 // itself with the banner naming teacher and class and follows the page.
 
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -29,22 +27,9 @@ protected:
         if (!have_xvfb())
             GTEST_SKIP() << "xvfb-run not found (scripts/setup installs xvfb)";
         m_dir = std::filesystem::temp_directory_path() / ("hondana-ui-sessions-" + std::to_string(getpid()));
-        std::filesystem::remove_all(m_dir);
-        std::filesystem::create_directories(m_dir);
-        m_pid = fork();
-        if (m_pid == 0) {
-            auto log = (m_dir / "service.log").string();
-            if (!freopen(log.c_str(), "w", stdout) || !freopen(log.c_str(), "a", stderr))
-                _exit(126);
-            execl(HONDANA_LENDING_EXE, HONDANA_LENDING_EXE, "--demo", (m_dir / "service").c_str(), "--listen",
-                "127.0.0.1:0", "--ready-file", (m_dir / "ready.json").c_str(), static_cast<char*>(nullptr));
-            _exit(127);
-        }
-        for (int i = 0; i < 600 && !std::filesystem::exists(m_dir / "ready.json"); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        auto demo = client::read_demo(m_dir / "ready.json", m_dir / "service" / "demo.json");
-        ASSERT_TRUE(demo) << "the demo lending service did not start; see " << (m_dir / "service.log");
-        m_demo = std::move(*demo);
+        m_service = std::make_unique<DemoLending>(m_dir);
+        ASSERT_TRUE(m_service->demo()) << "the demo lending service did not start; see " << m_service->log();
+        m_demo = *m_service->demo();
         std::ifstream file(m_dir / "service" / "demo.json");
         auto summary = nlohmann::json::parse(file);
         for (const auto& account : summary["accounts"])
@@ -57,10 +42,7 @@ protected:
 
     void TearDown() override
     {
-        if (m_pid > 0) {
-            kill(m_pid, SIGTERM);
-            waitpid(m_pid, nullptr, 0);
-        }
+        m_service.reset();
         std::filesystem::remove_all(m_dir);
     }
 
@@ -86,7 +68,7 @@ protected:
     }
 
     std::filesystem::path m_dir;
-    pid_t m_pid { -1 };
+    std::unique_ptr<DemoLending> m_service;
     client::DemoService m_demo;
     std::string m_teacher_secret;
     std::string m_title;

@@ -4,12 +4,15 @@
 #define STBI_ONLY_PNG
 #include <stb_image.h>
 
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -40,6 +43,34 @@ double Screenshot::share(int x0, int y0, int x1, int y1, std::array<int, 3> colo
     return total ? static_cast<double>(matching) / static_cast<double>(total) : 0;
 }
 
+DemoLending::DemoLending(std::filesystem::path dir)
+    : m_dir(std::move(dir))
+{
+    std::filesystem::remove_all(m_dir);
+    std::filesystem::create_directories(m_dir);
+    m_pid = fork();
+    if (m_pid == 0) {
+        auto log = (m_dir / "service.log").string();
+        if (!freopen(log.c_str(), "w", stdout) || !freopen(log.c_str(), "a", stderr))
+            _exit(126);
+        execl(HONDANA_LENDING_EXE, HONDANA_LENDING_EXE, "--demo", (m_dir / "service").c_str(), "--listen",
+            "127.0.0.1:0", "--ready-file", (m_dir / "ready.json").c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    for (int i = 0; i < 600 && m_pid > 0 && !std::filesystem::exists(m_dir / "ready.json"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (auto demo = client::read_demo(m_dir / "ready.json", m_dir / "service" / "demo.json"))
+        m_demo = std::move(*demo);
+}
+
+DemoLending::~DemoLending()
+{
+    if (m_pid > 0) {
+        kill(m_pid, SIGTERM);
+        waitpid(m_pid, nullptr, 0);
+    }
+}
+
 UiRun::UiRun(const std::string& name)
 {
     m_dir = std::filesystem::temp_directory_path() / ("hondana-ui-" + std::to_string(getpid())) / name;
@@ -53,8 +84,8 @@ int UiRun::run(const std::string& script, const std::vector<std::string>& args)
     auto script_path = m_dir / "script.txt";
     std::ofstream(script_path, std::ios::trunc) << script;
     std::string command = "cd '" + m_dir.string() + "' && HOME='" + m_home.string()
-        + "' xvfb-run -a -s '-screen 0 1280x800x24' '" + std::string(HONDANA_READER_EXE) + "' --home '" + m_home.string()
-        + "' --script '" + script_path.string() + "'";
+        + "' xvfb-run -a -s '-screen 0 1280x800x24' '" + std::string(HONDANA_READER_EXE) + "' --home '"
+        + m_home.string() + "' --script '" + script_path.string() + "'";
     for (const auto& arg : args)
         command += " '" + arg + "'";
     command += " 2>&1";
@@ -105,7 +136,10 @@ const std::filesystem::path& ui_samples()
     return folder;
 }
 
-bool have_xvfb() { return std::system("command -v xvfb-run > /dev/null 2>&1") == 0; }
+bool have_xvfb()
+{
+    return std::system("command -v xvfb-run > /dev/null 2>&1") == 0;
+}
 
 std::array<float, 4> control(const nlohmann::json& state, const std::string& id)
 {

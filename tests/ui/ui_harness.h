@@ -3,12 +3,17 @@
 // Runs the reader under xvfb-run with a script and reads back what it
 // reported: its state (JSON) and screenshots (decoded PNG).
 
+#include <sys/types.h>
+
 #include <array>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/demo_setup.h"
 
 namespace hondana::test {
 
@@ -37,6 +42,26 @@ private:
     std::filesystem::path m_dir;
     std::filesystem::path m_home;
     std::string m_output;
+};
+
+// `hondana-lending --demo` on a loopback port in a fresh folder `dir`,
+// started and waited for (up to 60 s); SIGTERM when destroyed.
+class DemoLending {
+public:
+    explicit DemoLending(std::filesystem::path dir);
+    ~DemoLending();
+    DemoLending(const DemoLending&) = delete;
+    DemoLending& operator=(const DemoLending&) = delete;
+
+    // Its address, device codes and accounts; empty when it did not start (see log()).
+    [[nodiscard]] const std::optional<client::DemoService>& demo() const { return m_demo; }
+    [[nodiscard]] const std::filesystem::path& dir() const { return m_dir; }
+    [[nodiscard]] std::filesystem::path log() const { return m_dir / "service.log"; }
+
+private:
+    std::filesystem::path m_dir;
+    pid_t m_pid { -1 };
+    std::optional<client::DemoService> m_demo;
 };
 
 // Where the generated sample titles are (made once per test run).
