@@ -1,5 +1,6 @@
 #include "core/script.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -125,17 +126,15 @@ ScriptResult<std::vector<ScriptStep>> parse_script(std::string_view text)
     int number = 0;
     for (std::string line; std::getline(in, line);) {
         ++number;
-        // A comment starts at a '#' that begins the line or follows a space, so
-        // a typed text (a generated password) may hold one.
-        for (size_t hash = line.find('#'); hash != std::string::npos; hash = line.find('#', hash + 1)) {
-            if (hash == 0 || line[hash - 1] == ' ' || line[hash - 1] == '\t') {
-                line.resize(hash);
-                break;
-            }
-        }
         auto w = words(line);
-        if (w.empty())
-            continue;
+        if (w.empty() || w[0].starts_with('#'))
+            continue; // a blank line or a comment line
+        // Elsewhere a comment starts at a '#' after a space; a `type` line's
+        // text is taken whole (a generated password may hold a '#').
+        if (w[0] != "type") {
+            auto at = std::find_if(w.begin(), w.end(), [](const std::string& word) { return word.starts_with('#'); });
+            w.erase(at, w.end());
+        }
         steps.push_back(TRY(parse_line(w, number)));
     }
     return steps;

@@ -1,8 +1,9 @@
 #pragma once
 
 // `hondana --script FILE`: a test or demo drives the reader the way a person
-// does. One step a line; a `#` at the start of a line or after a space starts
-// a comment (one inside a word, as in a password, is text).
+// does. One step a line. A line starting with `#` is a comment; on other
+// lines a word starting with `#` begins one, except on `type` lines, whose
+// text is taken whole (a password may hold a `#`, even at its start).
 //
 //   click ID              click the control labelled ID (its catalog key, or key:item)
 //   click-at X Y          click at a point given as fractions of the window (0..1)

@@ -25,13 +25,15 @@ TEST(Script, parses_every_step_kind)
     EXPECT_DOUBLE_EQ((*steps)[11].timeout_seconds, 90);
 }
 
-TEST(Script, a_hash_inside_a_word_is_text_and_after_a_space_starts_a_comment)
+TEST(Script, typed_text_keeps_every_hash_and_other_lines_take_a_hash_word_as_a_comment)
 {
-    auto steps = parse_script("# whole line\ntype signin.password Ab#12cd!Ef # the password\nclick x#y\n");
+    auto steps = parse_script(
+        "# whole line\ntype signin.password Ab#12cd!Ef\ntype signin.password #Ab12cd!\nclick x#y # a comment\n");
     ASSERT_TRUE(steps) << steps.error().message;
-    ASSERT_EQ(steps->size(), 2u);
+    ASSERT_EQ(steps->size(), 3u);
     EXPECT_EQ((*steps)[0].text, "Ab#12cd!Ef");
-    EXPECT_EQ((*steps)[1].target, "x#y");
+    EXPECT_EQ((*steps)[1].text, "#Ab12cd!") << "a password may start with '#'";
+    EXPECT_EQ((*steps)[2].target, "x#y");
 }
 
 TEST(Script, rejects_unknown_steps_with_the_line_number)
